@@ -1,0 +1,112 @@
+import { z } from 'zod';
+
+/**
+ * One environment variable the hub reads at boot.
+ *
+ * `schema` turns the raw string into the typed value; `expected` completes the sentence
+ * "<NAME> must be ..." in the one-line error an operator sees when the value is wrong, so it
+ * is written for people, not derived from the schema.
+ */
+export interface ConfigVariable<T> {
+  /** Name of the environment variable. */
+  readonly env: string;
+  /** Raw value used when the variable is unset or empty; `undefined` makes it required. */
+  readonly default: string | undefined;
+  /** What a valid value looks like, e.g. "an integer between 1 and 65535". */
+  readonly expected: string;
+  /** What the variable does; rendered in docs/configuration.md. */
+  readonly meaning: string;
+  /** Parses a raw value. */
+  readonly schema: z.ZodType<T, string>;
+  /**
+   * Turns a rejected raw value into text that is safe to print. Values that may hold
+   * credentials (URLs with passwords, keys) must never reach stderr or logs verbatim.
+   * @defaultValue the value, quoted
+   */
+  readonly display?: (raw: string) => string;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
+
+/** pino's level names, most to least severe. */
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+function integerBetween(min: number, max: number): z.ZodType<number, string> {
+  // Digits only: Number(" 8e3 ") and friends would be accepted by z.coerce.number().
+  return z
+    .string()
+    .regex(/^\d{1,10}$/)
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+}
+
+const redisUrl: z.ZodType<string, string> = z.string().refine((raw) => {
+  if (!URL.canParse(raw)) return false;
+  const url = new URL(raw);
+  return (url.protocol === 'redis:' || url.protocol === 'rediss:') && url.hostname !== '';
+});
+
+/**
+ * Shows a URL as typed but with any password masked, so a mistyped REDIS_URL never leaks its
+ * secret. Works on the raw text because a rejected value may not parse as a URL at all.
+ */
+export function displayUrlWithoutPassword(raw: string): string {
+  return JSON.stringify(raw.replace(/^([^:/?#]*:\/\/[^:@/?#]*):[^@/?#]*@/, '$1:***@'));
+}
+
+/**
+ * Every variable the hub reads, keyed by the name of the field it fills in {@link Config}.
+ * Adding a variable here adds it to the typed config, to validation and (through the docs
+ * test) to docs/configuration.md.
+ */
+export const configVariables = {
+  port: {
+    env: 'PORT',
+    default: '8080',
+    expected: 'an integer between 1 and 65535',
+    meaning: 'TCP port the hub API, health endpoints and /metrics listen on.',
+    schema: integerBetween(1, 65535),
+  },
+  host: {
+    env: 'HOST',
+    default: '0.0.0.0',
+    expected: 'a host name or IP address to listen on',
+    meaning: 'Address the HTTP server binds to. Use 127.0.0.1 to accept local connections only.',
+    schema: z.string().regex(/^[A-Za-z0-9.:_-]{1,253}$/),
+  },
+  redisUrl: {
+    env: 'REDIS_URL',
+    default: 'redis://127.0.0.1:6379',
+    expected: 'a redis:// or rediss:// URL with a host, e.g. redis://:password@redis:6379/0',
+    meaning:
+      'Redis holding desired state, leases and queues. rediss:// uses TLS. A password in the URL is never logged. Redis should run with appendonly yes; the hub warns at boot when it does not.',
+    schema: redisUrl,
+    display: displayUrlWithoutPassword,
+  },
+  keyPrefix: {
+    env: 'FLOTILLA_KEY_PREFIX',
+    default: 'flotilla',
+    expected: 'lower-case letters, digits and dashes (at most 64)',
+    meaning:
+      'Prefix of every Redis key the hub writes (<prefix>:<kind>:<id>). Hubs with different prefixes can share one Redis without seeing each other.',
+    schema: z.string().regex(/^[a-z0-9-]{1,64}$/),
+  },
+  logLevel: {
+    env: 'LOG_LEVEL',
+    default: 'info',
+    expected: `one of ${LOG_LEVELS.join(', ')}`,
+    meaning: 'Least severe level written to the JSON log on stdout.',
+    schema: z.enum(LOG_LEVELS),
+  },
+  shutdownTimeoutMs: {
+    env: 'SHUTDOWN_TIMEOUT_MS',
+    default: '25000',
+    expected: 'an integer number of milliseconds between 0 and 600000',
+    meaning:
+      'On SIGTERM or SIGINT, how long running jobs get to finish before the hub stops them and exits. Keep it below the orchestrator’s grace period (Kubernetes: 30 s by default).',
+    schema: integerBetween(0, 600_000),
+  },
+} as const satisfies Record<string, ConfigVariable<unknown>>;
+
+/** The fields of {@link Config}. */
+export type ConfigKey = keyof typeof configVariables;

@@ -1,0 +1,104 @@
+import { describe, expect, it } from '@jest/globals';
+import { formatConfigIssue } from './config-issue.ts';
+import { parseConfig } from './parse-config.ts';
+
+describe('parseConfig', () => {
+  it('gives the documented defaults for an empty environment, frozen', () => {
+    const result = parseConfig({});
+    expect(result).toEqual({
+      ok: true,
+      config: {
+        port: 8080,
+        host: '0.0.0.0',
+        redisUrl: 'redis://127.0.0.1:6379',
+        keyPrefix: 'flotilla',
+        logLevel: 'info',
+        shutdownTimeoutMs: 25000,
+      },
+    });
+    expect(result.ok && Object.isFrozen(result.config)).toBe(true);
+  });
+
+  it.each([
+    ['PORT', '1', { port: 1 }],
+    ['PORT', '65535', { port: 65535 }],
+    ['PORT', '', { port: 8080 }],
+    ['HOST', '127.0.0.1', { host: '127.0.0.1' }],
+    ['HOST', '::', { host: '::' }],
+    ['REDIS_URL', 'rediss://:s3cret@redis.example:6380/2', { redisUrl: 'rediss://:s3cret@redis.example:6380/2' }],
+    ['FLOTILLA_KEY_PREFIX', 'team-a-1', { keyPrefix: 'team-a-1' }],
+    ['LOG_LEVEL', 'trace', { logLevel: 'trace' }],
+    ['SHUTDOWN_TIMEOUT_MS', '0', { shutdownTimeoutMs: 0 }],
+  ])('accepts %s=%j', (variable, value, expected) => {
+    const result = parseConfig({ [variable]: value });
+    expect(result.ok).toBe(true);
+    expect(result.ok && result.config).toMatchObject(expected);
+  });
+
+  it.each([
+    ['PORT', 'abc', 'PORT must be an integer between 1 and 65535 (got "abc")'],
+    ['PORT', '0', 'PORT must be an integer between 1 and 65535 (got "0")'],
+    ['PORT', '65536', 'PORT must be an integer between 1 and 65535 (got "65536")'],
+    ['PORT', '80.5', 'PORT must be an integer between 1 and 65535 (got "80.5")'],
+    ['PORT', ' 8080', 'PORT must be an integer between 1 and 65535 (got " 8080")'],
+    ['PORT', '8e3', 'PORT must be an integer between 1 and 65535 (got "8e3")'],
+    ['HOST', 'a b', 'HOST must be a host name or IP address to listen on (got "a b")'],
+    [
+      'REDIS_URL',
+      'http://127.0.0.1:6379',
+      'REDIS_URL must be a redis:// or rediss:// URL with a host, e.g. redis://:password@redis:6379/0 (got "http://127.0.0.1:6379")',
+    ],
+    [
+      'REDIS_URL',
+      'localhost:6379',
+      'REDIS_URL must be a redis:// or rediss:// URL with a host, e.g. redis://:password@redis:6379/0 (got "localhost:6379")',
+    ],
+    [
+      'REDIS_URL',
+      'http://user:hunter2@redis:6379',
+      'REDIS_URL must be a redis:// or rediss:// URL with a host, e.g. redis://:password@redis:6379/0 (got "http://user:***@redis:6379")',
+    ],
+    [
+      'FLOTILLA_KEY_PREFIX',
+      'Flotilla:x',
+      'FLOTILLA_KEY_PREFIX must be lower-case letters, digits and dashes (at most 64) (got "Flotilla:x")',
+    ],
+    [
+      'LOG_LEVEL',
+      'verbose',
+      'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace (got "verbose")',
+    ],
+    [
+      'SHUTDOWN_TIMEOUT_MS',
+      '-1',
+      'SHUTDOWN_TIMEOUT_MS must be an integer number of milliseconds between 0 and 600000 (got "-1")',
+    ],
+    [
+      'SHUTDOWN_TIMEOUT_MS',
+      '25s',
+      'SHUTDOWN_TIMEOUT_MS must be an integer number of milliseconds between 0 and 600000 (got "25s")',
+    ],
+  ])('rejects %s=%j with one clear line', (variable, value, line) => {
+    const result = parseConfig({ [variable]: value });
+    expect(result.ok).toBe(false);
+    const lines = result.ok ? [] : result.issues.map(formatConfigIssue);
+    expect(lines).toEqual([`flotilla: invalid configuration: ${line}`]);
+  });
+
+  it('reports every bad variable, one issue each', () => {
+    const result = parseConfig({ PORT: 'x', LOG_LEVEL: 'loud', HOST: '127.0.0.1' });
+    expect(result.ok ? [] : result.issues.map((issue) => issue.variable)).toEqual(['PORT', 'LOG_LEVEL']);
+  });
+
+  it('never prints a password from a rejected REDIS_URL', () => {
+    const result = parseConfig({ REDIS_URL: 'redis://:hunter2@' });
+    expect(result.ok).toBe(false);
+    expect(JSON.stringify(result)).not.toContain('hunter2');
+  });
+
+  it('shortens absurdly long values', () => {
+    const result = parseConfig({ HOST: 'x'.repeat(300) + ' ' });
+    const message = result.ok ? '' : (result.issues[0]?.message ?? '');
+    expect(message.length).toBeLessThan(200);
+  });
+});
