@@ -1,0 +1,11 @@
+export { AlreadyExistsError } from './already-exists-error.ts';
+export { CorruptRecordError } from './corrupt-record-error.ts';
+export { NotFoundError } from './not-found-error.ts';
+export { formatRecordKey, type RecordKey } from './record-key.ts';
+export { StaleWriteError } from './stale-write-error.ts';
+export { Store, type StoreOptions } from './store.ts';
+export { StoreError } from './store-error.ts';
+export { StoreKeys } from './store-keys.ts';
+export type { StoreOp, StoreOpResult } from './store-op.ts';
+export { StoreUsageError } from './store-usage-error.ts';
+export type { VersionedRecord } from './versioned-record.ts';
