@@ -47,11 +47,11 @@ const redisUrl: z.ZodType<string, string> = z.string().refine((raw) => {
 });
 
 /**
- * Shows a URL as typed but with any password masked, so a mistyped REDIS_URL never leaks its
- * secret. Works on the raw text because a rejected value may not parse as a URL at all.
+ * A URL as typed but with any password masked, so a REDIS_URL never leaks its secret into
+ * stderr or logs. Works on the raw text because a rejected value may not parse as a URL.
  */
-export function displayUrlWithoutPassword(raw: string): string {
-  return JSON.stringify(raw.replace(/^([^:/?#]*:\/\/[^:@/?#]*):[^@/?#]*@/, '$1:***@'));
+export function maskUrlPassword(raw: string): string {
+  return raw.replace(/^([^:/?#]*:\/\/[^:@/?#]*):[^@/?#]*@/, '$1:***@');
 }
 
 /**
@@ -81,7 +81,7 @@ export const configVariables = {
     meaning:
       'Redis holding desired state, leases and queues. rediss:// uses TLS. A password in the URL is never logged. Redis should run with appendonly yes; the hub warns at boot when it does not.',
     schema: redisUrl,
-    display: displayUrlWithoutPassword,
+    display: (raw) => JSON.stringify(maskUrlPassword(raw)),
   },
   keyPrefix: {
     env: 'FLOTILLA_KEY_PREFIX',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { formatConfigIssue } from './config-issue.ts';
+import { maskUrlPassword } from './config-variables.ts';
 import { parseConfig } from './parse-config.ts';
 
 describe('parseConfig', () => {
@@ -100,5 +101,16 @@ describe('parseConfig', () => {
     const result = parseConfig({ HOST: 'x'.repeat(300) + ' ' });
     const message = result.ok ? '' : (result.issues[0]?.message ?? '');
     expect(message.length).toBeLessThan(200);
+  });
+});
+
+describe('maskUrlPassword', () => {
+  it.each([
+    ['redis://:s3cret@redis:6379/0', 'redis://:***@redis:6379/0'],
+    ['rediss://user:s3cret@redis:6380', 'rediss://user:***@redis:6380'],
+    ['redis://redis:6379', 'redis://redis:6379'],
+    ['redis://user@redis:6379', 'redis://user@redis:6379'],
+  ])('shows %s as %s', (raw, shown) => {
+    expect(maskUrlPassword(raw)).toBe(shown);
   });
 });

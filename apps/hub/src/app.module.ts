@@ -1,0 +1,30 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { LoggerModule } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
+import type { Config } from '../../../libs/config/src/index.ts';
+import { HubConfigModule } from './config/hub-config.module.ts';
+import { HealthModule } from './health/health.module.ts';
+import { loggerParams } from './logging/logger-params.ts';
+import { MetricsModule } from './metrics/metrics.module.ts';
+import { ProblemFilter } from './problems/problem.filter.ts';
+import { RedisModule } from './redis/redis.module.ts';
+import { ShutdownModule } from './shutdown/shutdown.module.ts';
+
+@Module({})
+export class AppModule {
+  static register(config: Config, logDestination?: DestinationStream): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        HubConfigModule.forRoot(config),
+        LoggerModule.forRoot(loggerParams(config, logDestination)),
+        ShutdownModule,
+        RedisModule,
+        MetricsModule,
+        HealthModule,
+      ],
+      providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],
+    };
+  }
+}

@@ -1,0 +1,64 @@
+import type { IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
+import type { Config } from '../../../libs/config/src/index.ts';
+import { AppModule } from './app.module.ts';
+import { readBuildInfo } from './build-info.ts';
+import { installHttpHooks, REQUEST_ID_HEADER } from './http/install-http-hooks.ts';
+import { requestIdFrom } from './logging/request-id.ts';
+import { HttpMetrics } from './metrics/http-metrics.ts';
+
+export interface HubOptions {
+  /**
+   * Where JSON log lines go.
+   * @defaultValue stdout
+   * @remarks nestjs-pino keeps one root logger per process (per module registry under jest):
+   * the first hub created decides destination and level for every later one.
+   */
+  readonly logDestination?: DestinationStream;
+}
+
+/** A created, initialized hub that is not listening yet. */
+export interface Hub {
+  readonly app: NestFastifyApplication;
+  /** Starts listening on config.host:config.port (0: any free port); resolves to the base URL. */
+  listen(): Promise<string>;
+  /** Shuts down as on SIGTERM: not ready, HTTP closed, jobs drained, Redis closed. */
+  close(): Promise<void>;
+}
+
+/** Builds the hub from a parsed configuration. main.ts and the tests both start here. */
+export async function createHub(config: Config, options: HubOptions = {}): Promise<Hub> {
+  const adapter = new FastifyAdapter({
+    // The request id comes from here: Fastify puts it on request.id, middie copies it to the
+    // raw request where pino-http finds it, and a hook echoes it in the response.
+    requestIdHeader: false,
+    genReqId: (raw: IncomingMessage) => requestIdFrom(raw.headers[REQUEST_ID_HEADER]),
+    logger: false,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, options.logDestination), adapter, {
+    bufferLogs: true,
+    // Let boot errors reach the caller instead of exiting the process from inside Nest.
+    abortOnError: false,
+  });
+  const logger = app.get(Logger);
+  app.useLogger(logger);
+  installHttpHooks(app.getHttpAdapter().getInstance(), app.get(HttpMetrics));
+  await app.init();
+
+  return {
+    app,
+    async listen() {
+      await app.listen({ port: config.port, host: config.host });
+      const address = app.getHttpServer().address() as AddressInfo;
+      const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+      const url = `http://${host}:${address.port}`;
+      logger.log({ url, ...readBuildInfo(), keyPrefix: config.keyPrefix }, 'Flotilla hub listening', 'Hub');
+      return url;
+    },
+    close: () => app.close(),
+  };
+}

@@ -1,0 +1,33 @@
+import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
+import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
+import { NotReadyError } from '../problems/not-ready-error.ts';
+import { failedChecks } from './failed-checks.ts';
+import { Readiness } from './readiness.ts';
+
+@Controller()
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly readiness: Readiness,
+  ) {}
+
+  /** 200 while the process runs: restart me only if this fails. */
+  @Get('livez')
+  @HealthCheck()
+  livez(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  /** 200 when the hub can serve (Redis answers, not shutting down), else 503 problem+json. */
+  @Get('readyz')
+  @HealthCheck()
+  async readyz() {
+    try {
+      return await this.health.check([() => this.readiness.accepting(), () => this.readiness.redisAnswers()]);
+    } catch (error) {
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      const result = error.getResponse();
+      throw new NotReadyError(failedChecks(result), typeof result === 'object' ? (result as Record<string, unknown>) : {});
+    }
+  }
+}

@@ -1,0 +1,26 @@
+import type { DestinationStream } from 'pino';
+
+/** A pino destination that keeps every JSON log line, for assertions on what the hub logs. */
+export class LogLines implements DestinationStream {
+  readonly lines: Record<string, unknown>[] = [];
+  readonly raw: string[] = [];
+
+  write(chunk: string): void {
+    for (const line of chunk.split('\n')) {
+      if (line === '') continue;
+      this.raw.push(line);
+      this.lines.push(JSON.parse(line) as Record<string, unknown>);
+    }
+  }
+
+  /** Resolves with the first line (already written or still to come) that `match` accepts. */
+  async waitFor(match: (line: Record<string, unknown>) => boolean, timeoutMs = 10_000): Promise<Record<string, unknown>> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.lines.find(match);
+      if (found) return found;
+      if (Date.now() > deadline) throw new Error(`no matching log line within ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+}
