@@ -1,5 +1,4 @@
 import { formatConfigIssue, parseConfig } from '../../../libs/config/src/index.ts';
-import { createHub } from './create-hub.ts';
 
 /** sysexits.h EX_CONFIG: the hub cannot run with this configuration; restarting will not help. */
 const EX_CONFIG = 78;
@@ -11,6 +10,9 @@ if (!parsed.ok) {
 }
 
 try {
+  // Loaded only after the configuration is known to be good, so that a bad variable is
+  // reported at once instead of after NestJS, Fastify and friends have loaded.
+  const { createHub } = await import('./create-hub.ts');
   const hub = await createHub(parsed.config);
   // useProcessExit: after the shutdown hooks the process exits 0 instead of re-raising the
   // signal (which would report 143), and pino gets its exit-time flush.

@@ -13,6 +13,12 @@ export class LogLines implements DestinationStream {
     }
   }
 
+  /** Forgets every line so far. */
+  clear(): void {
+    this.lines.length = 0;
+    this.raw.length = 0;
+  }
+
   /** Resolves with the first line (already written or still to come) that `match` accepts. */
   async waitFor(match: (line: Record<string, unknown>) => boolean, timeoutMs = 10_000): Promise<Record<string, unknown>> {
     const deadline = Date.now() + timeoutMs;
