@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createHub, type Hub } from '../../apps/hub/src/create-hub.ts';
+import { freePort } from './support/free-port.ts';
 import { hubTestConfig } from './support/hub-config.ts';
 import { LogLines } from './support/log-lines.ts';
 import { pollUntil, statusOf } from './support/poll.ts';
@@ -55,5 +56,20 @@ describe('hub readiness follows Redis', () => {
     // The reconnection backoff is capped at 5 s (plus jitter).
     expect(took).toBeLessThan(8_000);
     expect(await (await fetch(`${url}/metrics`)).text()).toMatch(/^flotilla_redis_up 1$/m);
+  });
+
+  it('boots, stays live and reports not ready when Redis is unreachable from the start', async () => {
+    const nothingThere = await freePort();
+    const lonely = await createHub(
+      hubTestConfig({ FLOTILLA_KEY_PREFIX: testPrefix('no-redis'), REDIS_URL: `redis://127.0.0.1:${nothingThere}` }),
+      { logDestination: logs },
+    );
+    try {
+      const lonelyUrl = await lonely.listen();
+      expect(await statusOf(`${lonelyUrl}/livez`)).toBe(200);
+      expect(await statusOf(`${lonelyUrl}/readyz`)).toBe(503);
+    } finally {
+      await lonely.close();
+    }
   });
 });
