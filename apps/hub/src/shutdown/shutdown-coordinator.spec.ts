@@ -10,8 +10,18 @@ function config(shutdownTimeoutMs: number): Config {
   return parsed.config;
 }
 
+/** A release that notes when it ran. */
+function record(events: string[], event: string): () => Promise<void> {
+  return () => {
+    events.push(event);
+    return Promise.resolve();
+  };
+}
+
 describe('ShutdownCoordinator', () => {
-  beforeAll(() => Logger.overrideLogger(false));
+  beforeAll(() => {
+    Logger.overrideLogger(false);
+  });
 
   it('reports shutting down from the first lifecycle hook on', () => {
     const coordinator = new ShutdownCoordinator(config(1000));
@@ -35,8 +45,8 @@ describe('ShutdownCoordinator', () => {
     coordinator.registerDrain(drain('fast', 10));
     const unregister = coordinator.registerDrain(drain('gone', 10));
     unregister();
-    coordinator.registerRelease({ name: 'redis', release: async () => void events.push('redis closed') });
-    coordinator.registerRelease({ name: 'queue', release: async () => void events.push('queue closed') });
+    coordinator.registerRelease({ name: 'redis', release: record(events, 'redis closed') });
+    coordinator.registerRelease({ name: 'queue', release: record(events, 'queue closed') });
 
     await coordinator.onApplicationShutdown('SIGTERM');
 
@@ -57,7 +67,7 @@ describe('ShutdownCoordinator', () => {
     });
     coordinator.registerDrain({ name: 'broken', drain: () => Promise.reject(new Error('boom')) });
     coordinator.registerRelease({ name: 'redis', release: () => Promise.reject(new Error('already gone')) });
-    coordinator.registerRelease({ name: 'other', release: async () => void events.push('other closed') });
+    coordinator.registerRelease({ name: 'other', release: record(events, 'other closed') });
 
     const started = Date.now();
     await coordinator.onApplicationShutdown();
