@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureFleetBinaries, type FleetBinaries } from './binaries.ts';
@@ -40,6 +40,7 @@ export class Fleet {
   static async start(options: FleetOptions = {}): Promise<Fleet> {
     const binaries = ensureFleetBinaries();
     const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'flotilla-fleet-'));
+    mkdirSync(dir, { recursive: true });
     const toxiproxy = await Toxiproxy.start(binaries.toxiproxy, dir);
     return new Fleet(dir, options.removeOnStop ?? options.dir === undefined, binaries, toxiproxy);
   }

@@ -1,0 +1,141 @@
+// `npm run demo`: everything a newcomer needs to see Flotilla run on one machine.
+//  1. Redis: uses the one at REDIS_URL (default 127.0.0.1:6379) or starts redis-server with
+//     append-only persistence when none answers.
+//  2. A local fleet of three real member clusters in zones a, b and c (the first run builds the
+//     Kubernetes binaries from Go modules and caches them: that takes a while, progress shows).
+//  3. The hub, built and started against that Redis.
+// Prints the URLs and kubeconfig paths, and stops everything it started on Ctrl-C.
+import { execFileSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { join, resolve } from 'node:path';
+import { Fleet } from '../test/fleet/fleet.ts';
+import { freePort } from '../test/fleet/ports.ts';
+import { spawnManaged, terminate, waitFor } from '../test/fleet/process.ts';
+
+const root = resolve(import.meta.dirname, '..');
+const stateDir = join(root, '.demo');
+const redisUrl = new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+const started: { name: string; stop: () => Promise<void> }[] = [];
+const say = (line: string): void => void process.stdout.write(`flotilla demo: ${line}\n`);
+
+function redisAnswers(host: string, port: number): Promise<boolean> {
+  return new Promise((done) => {
+    const socket = connect({ host, port, timeout: 1_000 });
+    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.once('data', (data) => {
+      socket.destroy();
+      done(data.toString().startsWith('+PONG'));
+    });
+    socket.once('timeout', () => (socket.destroy(), done(false)));
+    socket.once('error', () => done(false));
+  });
+}
+
+async function ensureRedis(): Promise<void> {
+  const host = redisUrl.hostname;
+  const port = Number(redisUrl.port || '6379');
+  if (await redisAnswers(host, port)) {
+    say(`using the Redis at ${host}:${port}`);
+    return;
+  }
+  try {
+    execFileSync('redis-server', ['--version'], { stdio: 'ignore' });
+  } catch {
+    throw new Error(`no Redis answers at ${host}:${port} and redis-server is not installed (apt-get install redis-server, or set REDIS_URL)`);
+  }
+  const dir = join(stateDir, 'redis');
+  mkdirSync(dir, { recursive: true });
+  const child = spawnManaged('redis-server', ['--bind', '127.0.0.1', '--port', String(port), '--appendonly', 'yes', '--dir', dir], join(dir, 'redis.log'));
+  await waitFor('redis-server', 10_000, () => redisAnswers('127.0.0.1', port), child, join(dir, 'redis.log'));
+  started.push({ name: 'redis', stop: () => terminate(child) });
+  say(`started redis-server on 127.0.0.1:${port} with append-only persistence (data in ${dir})`);
+}
+
+async function startHub(): Promise<{ child: ChildProcess; url: string; log: string }> {
+  say('building the hub (tsc)...');
+  execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
+  const port = process.env.PORT ? Number(process.env.PORT) : await freePortPreferring(8080);
+  const log = join(stateDir, 'hub.log');
+  const child = spawnManaged(process.execPath, [join(root, 'dist/apps/hub/src/main.js')], log, {
+    ...process.env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    REDIS_URL: redisUrl.toString(),
+    FLOTILLA_KEY_PREFIX: process.env.FLOTILLA_KEY_PREFIX ?? 'flotilla-demo',
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor('hub /readyz', 60_000, async () => (await fetch(`${url}/readyz`)).ok, child, log);
+  started.push({ name: 'hub', stop: () => terminate(child) });
+  return { child, url, log };
+}
+
+async function freePortPreferring(port: number): Promise<number> {
+  const busy = await new Promise<boolean>((done) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => (socket.destroy(), done(true)));
+    socket.once('error', () => done(false));
+  });
+  return busy ? freePort() : port;
+}
+
+let stopping = false;
+
+async function stopAll(code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  say('stopping...');
+  for (const part of started.reverse()) {
+    await part.stop().catch((error: unknown) => say(`could not stop ${part.name}: ${String(error)}`));
+  }
+  process.exit(code);
+}
+
+async function main(): Promise<void> {
+  process.once('SIGINT', () => void stopAll(0));
+  process.once('SIGTERM', () => void stopAll(0));
+  mkdirSync(stateDir, { recursive: true });
+  await ensureRedis();
+
+  say('starting a local fleet of three member clusters (zones a, b, c); the first run builds the Kubernetes binaries');
+  const fleet = await Fleet.start({ dir: join(stateDir, 'fleet'), removeOnStop: true });
+  started.push({ name: 'fleet', stop: () => fleet.stop() });
+  const lines: string[] = [];
+  for (const zone of ['a', 'b', 'c']) {
+    const t0 = Date.now();
+    const cluster = await fleet.addCluster({ name: `member-${zone}`, zone, nodes: 3 });
+    const file = join(stateDir, `${cluster.name}.kubeconfig`);
+    writeFileSync(file, cluster.kubeconfig('token'), { mode: 0o600 });
+    say(`${cluster.name} (zone ${zone}) ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    lines.push(`  ${cluster.name.padEnd(10)} zone ${zone}  ${cluster.server}  kubeconfig: ${file}`);
+  }
+
+  const hub = await startHub();
+  hub.child.once('exit', (code) => {
+    say(`the hub exited (${code ?? 'signal'})`);
+    void stopAll(1);
+  });
+
+  process.stdout.write(
+    [
+      '',
+      'Flotilla is running.',
+      `  hub        ${hub.url}`,
+      `  liveness   ${hub.url}/livez`,
+      `  readiness  ${hub.url}/readyz`,
+      `  metrics    ${hub.url}/metrics`,
+      `  hub log    ${hub.log} (JSON, one line per event)`,
+      '',
+      'Member clusters (real kube-apiserver, controller-manager, scheduler and KWOK nodes):',
+      ...lines,
+      '',
+      'Press Ctrl-C to stop everything the demo started.',
+      '',
+    ].join('\n'),
+  );
+}
+
+main().catch(async (error: unknown) => {
+  process.stderr.write(`flotilla demo: ${error instanceof Error ? error.message : String(error)}\n`);
+  await stopAll(1);
+});
