@@ -1,0 +1,1 @@
+export { SecretBox, SecretOpenError, type SealedSecret } from './secret-box.ts';
