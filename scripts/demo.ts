@@ -6,7 +6,8 @@
 //  3. The hub, built and started against that Redis.
 // Prints the URLs and kubeconfig paths, and stops everything it started on Ctrl-C.
 import { execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
 import { Fleet } from '../test/fleet/fleet.ts';
@@ -52,6 +53,13 @@ async function ensureRedis(): Promise<void> {
   say(`started redis-server on 127.0.0.1:${port} with append-only persistence (data in ${dir})`);
 }
 
+/** The demo's key ring: made once, kept in .demo/ (mode 600) so a restarted demo can read its secrets. */
+function demoEncryptionKeys(): string {
+  const file = join(stateDir, 'encryption-key');
+  if (!existsSync(file)) writeFileSync(file, `demo:${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
+  return readFileSync(file, 'utf8').trim();
+}
+
 async function startHub(): Promise<{ child: ChildProcess; url: string; log: string }> {
   say('building the hub (tsc)...');
   execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
@@ -63,6 +71,7 @@ async function startHub(): Promise<{ child: ChildProcess; url: string; log: stri
     HOST: '127.0.0.1',
     REDIS_URL: redisUrl.toString(),
     FLOTILLA_KEY_PREFIX: process.env.FLOTILLA_KEY_PREFIX ?? 'flotilla-demo',
+    FLOTILLA_ENCRYPTION_KEYS: process.env.FLOTILLA_ENCRYPTION_KEYS ?? demoEncryptionKeys(),
   });
   const url = `http://127.0.0.1:${port}`;
   await waitFor('hub /readyz', 60_000, async () => (await fetch(`${url}/readyz`)).ok, child, log);

@@ -4,6 +4,8 @@ import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import type { Config } from '../../../libs/config/src/index.ts';
 import { HubConfigModule } from './config/hub-config.module.ts';
+import { CryptoModule } from './crypto/crypto.module.ts';
+import { EventsModule } from './events/events.module.ts';
 import { HealthModule } from './health/health.module.ts';
 import { loggerParams } from './logging/logger-params.ts';
 import { MetricsModule } from './metrics/metrics.module.ts';
@@ -21,6 +23,8 @@ export class AppModule {
         LoggerModule.forRoot(loggerParams(config, logDestination)),
         ShutdownModule,
         RedisModule,
+        CryptoModule,
+        EventsModule,
         MetricsModule,
         HealthModule,
       ],

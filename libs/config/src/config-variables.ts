@@ -54,6 +54,30 @@ export function maskUrlPassword(raw: string): string {
   return raw.replace(/^([^:/?#]*:\/\/[^:@/?#]*):[^@/?#]*@/, '$1:***@');
 }
 
+/** One AES-256 key of the ring that seals secrets at rest. */
+export interface EncryptionKey {
+  readonly id: string;
+  readonly key: Buffer;
+}
+
+/**
+ * `id:base64[,id:base64...]`: ids of 1-32 lower-case letters, digits or dashes, each key 32
+ * bytes. The first key seals new secrets; the others only open secrets they sealed before.
+ */
+const encryptionKeys: z.ZodType<readonly EncryptionKey[], string> = z.string().transform((raw, ctx) => {
+  const keys: EncryptionKey[] = [];
+  for (const entry of raw.split(',')) {
+    const match = /^([a-z0-9-]{1,32}):([A-Za-z0-9+/]{43}=)$/.exec(entry.trim());
+    const key = match?.[2] ? Buffer.from(match[2], 'base64') : undefined;
+    if (!match?.[1] || key?.length !== 32 || keys.some((k) => k.id === match[1])) {
+      ctx.addIssue({ code: 'custom', message: 'bad key' });
+      return z.NEVER;
+    }
+    keys.push({ id: match[1], key });
+  }
+  return Object.freeze(keys);
+});
+
 /**
  * Every variable the hub reads, keyed by the name of the field it fills in {@link Config}.
  * Adding a variable here adds it to the typed config, to validation and (through the docs
@@ -105,6 +129,16 @@ export const configVariables = {
     meaning:
       'On SIGTERM or SIGINT, how long running jobs get to finish before the hub stops them and exits. Keep it below the orchestrator’s grace period (Kubernetes: 30 s by default).',
     schema: integerBetween(0, 600_000),
+  },
+  encryptionKeys: {
+    env: 'FLOTILLA_ENCRYPTION_KEYS',
+    default: undefined,
+    expected:
+      'a comma-separated list of id:key pairs, each key 32 random bytes in base64 (e.g. k1:$(openssl rand -base64 32)), ids unique',
+    meaning:
+      'Key ring that encrypts secrets at rest (member cluster credentials) with AES-256-GCM. The first key seals new secrets; keys after it only open secrets sealed earlier, so a key is rotated by putting a new one first. Never logged.',
+    schema: encryptionKeys,
+    display: (raw) => `a value of ${raw.length} characters, not shown`,
   },
 } as const satisfies Record<string, ConfigVariable<unknown>>;
 

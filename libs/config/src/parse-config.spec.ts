@@ -3,9 +3,14 @@ import { formatConfigIssue } from './config-issue.ts';
 import { maskUrlPassword } from './config-variables.ts';
 import { parseConfig } from './parse-config.ts';
 
+const KEY = Buffer.alloc(32, 7).toString('base64');
+const OLD_KEY = Buffer.alloc(32, 9).toString('base64');
+/** The one variable without a default. */
+const REQUIRED = { FLOTILLA_ENCRYPTION_KEYS: `k1:${KEY}` };
+
 describe('parseConfig', () => {
   it('gives the documented defaults for an empty environment, frozen', () => {
-    const result = parseConfig({});
+    const result = parseConfig(REQUIRED);
     expect(result).toEqual({
       ok: true,
       config: {
@@ -15,6 +20,7 @@ describe('parseConfig', () => {
         keyPrefix: 'flotilla',
         logLevel: 'info',
         shutdownTimeoutMs: 25000,
+        encryptionKeys: [{ id: 'k1', key: Buffer.alloc(32, 7) }],
       },
     });
     expect(result.ok && Object.isFrozen(result.config)).toBe(true);
@@ -30,8 +36,13 @@ describe('parseConfig', () => {
     ['FLOTILLA_KEY_PREFIX', 'team-a-1', { keyPrefix: 'team-a-1' }],
     ['LOG_LEVEL', 'trace', { logLevel: 'trace' }],
     ['SHUTDOWN_TIMEOUT_MS', '0', { shutdownTimeoutMs: 0 }],
+    [
+      'FLOTILLA_ENCRYPTION_KEYS',
+      `new:${KEY}, old-1:${OLD_KEY}`,
+      { encryptionKeys: [{ id: 'new', key: Buffer.alloc(32, 7) }, { id: 'old-1', key: Buffer.alloc(32, 9) }] },
+    ],
   ])('accepts %s=%j', (variable, value, expected) => {
-    const result = parseConfig({ [variable]: value });
+    const result = parseConfig({ ...REQUIRED, [variable]: value });
     expect(result.ok).toBe(true);
     expect(result.ok && result.config).toMatchObject(expected);
   });
@@ -80,25 +91,47 @@ describe('parseConfig', () => {
       'SHUTDOWN_TIMEOUT_MS must be an integer number of milliseconds between 0 and 600000 (got "25s")',
     ],
   ])('rejects %s=%j with one clear line', (variable, value, line) => {
-    const result = parseConfig({ [variable]: value });
+    const result = parseConfig({ ...REQUIRED, [variable]: value });
     expect(result.ok).toBe(false);
     const lines = result.ok ? [] : result.issues.map(formatConfigIssue);
     expect(lines).toEqual([`flotilla: invalid configuration: ${line}`]);
   });
 
   it('reports every bad variable, one issue each', () => {
-    const result = parseConfig({ PORT: 'x', LOG_LEVEL: 'loud', HOST: '127.0.0.1' });
+    const result = parseConfig({ ...REQUIRED, PORT: 'x', LOG_LEVEL: 'loud', HOST: '127.0.0.1' });
     expect(result.ok ? [] : result.issues.map((issue) => issue.variable)).toEqual(['PORT', 'LOG_LEVEL']);
   });
 
   it('never prints a password from a rejected REDIS_URL', () => {
-    const result = parseConfig({ REDIS_URL: 'redis://:hunter2@' });
+    const result = parseConfig({ ...REQUIRED, REDIS_URL: 'redis://:hunter2@' });
     expect(result.ok).toBe(false);
     expect(JSON.stringify(result)).not.toContain('hunter2');
   });
 
+  it('requires an encryption key, saying how to make one', () => {
+    const result = parseConfig({});
+    const lines = result.ok ? [] : result.issues.map(formatConfigIssue);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^flotilla: invalid configuration: FLOTILLA_ENCRYPTION_KEYS is required: .*openssl rand -base64 32/);
+  });
+
+  it.each([
+    ['a key of the wrong size', `k1:${Buffer.alloc(16).toString('base64')}`],
+    ['no id', KEY],
+    ['a duplicate id', `k1:${KEY},k1:${OLD_KEY}`],
+    ['an id with capitals', `K1:${KEY}`],
+    ['a trailing comma', `k1:${KEY},`],
+  ])('rejects FLOTILLA_ENCRYPTION_KEYS with %s, never printing the key', (_, value) => {
+    const result = parseConfig({ FLOTILLA_ENCRYPTION_KEYS: value });
+    const lines = result.ok ? [] : result.issues.map(formatConfigIssue);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('FLOTILLA_ENCRYPTION_KEYS must be a comma-separated list of id:key pairs');
+    expect(lines[0]).not.toContain(KEY);
+    expect(lines[0]).not.toContain(OLD_KEY.slice(0, 20));
+  });
+
   it('shortens absurdly long values', () => {
-    const result = parseConfig({ HOST: 'x'.repeat(300) + ' ' });
+    const result = parseConfig({ ...REQUIRED, HOST: 'x'.repeat(300) + ' ' });
     const message = result.ok ? '' : (result.issues[0]?.message ?? '');
     expect(message.length).toBeLessThan(200);
   });

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { TEST_ENCRYPTION_KEYS } from './test-encryption-key.ts';
 
 /** The built entry point, as `npm start` runs it. */
 export const HUB_MAIN = fileURLToPath(new URL('../../../dist/apps/hub/src/main.js', import.meta.url));
@@ -14,9 +15,9 @@ export class HubProcess {
 
   constructor(env: Record<string, string>) {
     // Nothing from the test's environment leaks in (a stray PORT or NODE_OPTIONS would change
-    // what is being tested), except PATH.
+    // what is being tested), except PATH. A test key ring unless the test gives its own.
     this.child = spawn(process.execPath, [HUB_MAIN], {
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', FLOTILLA_ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child.stdout?.on('data', (chunk: Buffer) => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { BadRequestException, HttpException, InternalServerErrorException, NotFoundException } from '@nestjs/common';
 import { AlreadyExistsError, NotFoundError, StaleWriteError, StoreUsageError } from '../../../../libs/store/src/index.ts';
+import { ValidationError } from '../../../../libs/errors/src/index.ts';
 import { NotReadyError } from './not-ready-error.ts';
 import { toProblem } from './to-problem.ts';
 
@@ -17,6 +18,7 @@ describe('toProblem', () => {
     ['a missing record', new NotFoundError(c1), 404, 'not-found', false],
     ['a create of an existing record', new AlreadyExistsError(c1, 3), 409, 'already-exists', false],
     ['a stale write', new StaleWriteError(c1, 2, 3), 409, 'stale-write', false],
+    ['invalid input', new ValidationError([{ name: 'query.limit', reason: 'must be an integer' }]), 400, 'validation', false],
     ['a bad request', new BadRequestException('replicas must be >= 0'), 400, 'bad-request', false],
     ['an unusual 4xx', new HttpException('teapot', 418), 418, 'bad-request', false],
     ['invalid JSON from Fastify', fastifyError(400, 'Body is not valid JSON'), 400, 'bad-request', false],
@@ -49,6 +51,14 @@ describe('toProblem', () => {
     const { problem } = toProblem(new StaleWriteError(c1, 2, 3), context);
     expect(problem).toMatchObject({ object: 'cluster/c1', expectedVersion: 2, actualVersion: 3 });
     expect(problem.detail).toBe('stale write to cluster/c1: expected version 2, found 3; read it again and retry');
+  });
+
+  it('names every invalid field', () => {
+    const invalidParams = [
+      { name: 'name', reason: 'must be a DNS-1123 label' },
+      { name: 'server', reason: 'must be an https:// URL' },
+    ];
+    expect(toProblem(new ValidationError(invalidParams), context).problem).toMatchObject({ status: 400, invalidParams });
   });
 
   it('keeps the message of a client error as the detail', () => {

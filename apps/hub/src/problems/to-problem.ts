@@ -5,6 +5,7 @@ import {
   NotFoundError,
   StaleWriteError,
 } from '../../../../libs/store/src/index.ts';
+import { ValidationError } from '../../../../libs/errors/src/index.ts';
 import { NotReadyError } from './not-ready-error.ts';
 import { PROBLEM_TYPE_BASE, type Problem } from './problem.ts';
 
@@ -88,6 +89,12 @@ export function toProblem(error: unknown, context: ProblemContext): MappedProble
   if (error instanceof NotReadyError) {
     return {
       problem: problem(context, 503, 'not-ready', 'Not ready', error.message, { checks: error.checks }),
+      isServerFault: false,
+    };
+  }
+  if (error instanceof ValidationError) {
+    return {
+      problem: problem(context, 400, 'validation', 'Invalid input', error.message, { invalidParams: error.invalidParams }),
       isServerFault: false,
     };
   }

@@ -1,0 +1,28 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ValidationError, type InvalidParam } from '../../../../libs/errors/src/index.ts';
+import type { FlotillaEvent } from '../../../../libs/events/src/index.ts';
+import { EventsService } from './events.service.ts';
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/;
+
+/** GET /api/v1/events?kind=Cluster&name=member-a&limit=100: newest first. */
+@Controller('api/v1/events')
+export class EventsController {
+  constructor(private readonly events: EventsService) {}
+
+  @Get()
+  async list(
+    @Query('kind') kind?: string,
+    @Query('name') name?: string,
+    @Query('limit') limit?: string,
+  ): Promise<{ items: FlotillaEvent[] }> {
+    const invalid: InvalidParam[] = [];
+    if (kind !== undefined && !/^[A-Z][A-Za-z]{0,62}$/.test(kind)) invalid.push({ name: 'query.kind', reason: 'must be a kind such as Cluster' });
+    if (name !== undefined && !NAME.test(name)) invalid.push({ name: 'query.name', reason: 'must be an object name' });
+    if (name !== undefined && kind === undefined) invalid.push({ name: 'query.kind', reason: 'is required with query.name' });
+    const count = limit === undefined ? 100 : /^\d{1,4}$/.test(limit) ? Number(limit) : Number.NaN;
+    if (!(count >= 1 && count <= 1000)) invalid.push({ name: 'query.limit', reason: 'must be an integer between 1 and 1000' });
+    if (invalid.length > 0) throw new ValidationError(invalid);
+    return { items: await this.events.list({ kind, name, limit: count }) };
+  }
+}

@@ -1,0 +1,1 @@
+export { ValidationError, type InvalidParam } from './validation-error.ts';

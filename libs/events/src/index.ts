@@ -1,0 +1,1 @@
+export type { EventObject, FlotillaEvent, NewEvent } from './flotilla-event.ts';

@@ -1,0 +1,52 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createHub, type Hub } from '../../apps/hub/src/create-hub.ts';
+import { EventsService } from '../../apps/hub/src/events/events.service.ts';
+import { hubTestConfig } from './support/hub-config.ts';
+import { REDIS } from '../../apps/hub/src/redis/redis.token.ts';
+import { deleteKeysWithPrefix, testPrefix } from './support/test-prefix.ts';
+import type { Redis } from 'ioredis';
+
+describe('events', () => {
+  const prefix = testPrefix('events');
+  let hub: Hub;
+  let url: string;
+
+  beforeAll(async () => {
+    hub = await createHub(hubTestConfig({ FLOTILLA_KEY_PREFIX: prefix }));
+    url = await hub.listen();
+  });
+
+  afterAll(async () => {
+    await deleteKeysWithPrefix(hub.app.get<Redis>(REDIS), prefix);
+    await hub?.close();
+  });
+
+  it('keeps events per object and hub-wide, newest first', async () => {
+    const events = hub.app.get(EventsService);
+    await events.record({ type: 'Normal', reason: 'Registered', message: 'cluster a registered', object: { kind: 'Cluster', name: 'a' }, actor: 'alice' });
+    await events.record({ type: 'Warning', reason: 'ClusterNotReady', message: 'b unreachable', object: { kind: 'Cluster', name: 'b' }, actor: 'prober' });
+    await events.record({ type: 'Normal', reason: 'ClusterReady', message: 'a ready', object: { kind: 'Cluster', name: 'a' } });
+
+    const forA = (await (await fetch(`${url}/api/v1/events?kind=Cluster&name=a`)).json()) as { items: { reason: string; actor: string }[] };
+    expect(forA.items.map((e) => e.reason)).toEqual(['ClusterReady', 'Registered']);
+    expect(forA.items[1]?.actor).toBe('alice');
+
+    const all = (await (await fetch(`${url}/api/v1/events?limit=2`)).json()) as { items: { reason: string; object: { name: string } }[] };
+    expect(all.items.map((e) => [e.reason, e.object.name])).toEqual([['ClusterReady', 'a'], ['ClusterNotReady', 'b']]);
+  });
+
+  it.each([
+    ['limit=0', 'query.limit'],
+    ['limit=abc', 'query.limit'],
+    ['limit=5000', 'query.limit'],
+    ['name=a', 'query.kind'],
+    ['kind=cluster%3Ax', 'query.kind'],
+  ])('refuses ?%s naming %s', async (query, field) => {
+    const res = await fetch(`${url}/api/v1/events?${query}`);
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    const body = (await res.json()) as { type: string; invalidParams: { name: string }[] };
+    expect(body.type).toBe('https://flotilla.dev/problems/validation');
+    expect(body.invalidParams.map((p) => p.name)).toContain(field);
+  });
+});
