@@ -140,6 +140,14 @@ export const configVariables = {
     schema: encryptionKeys,
     display: (raw) => `a value of ${raw.length} characters, not shown`,
   },
+  allowInsecureHttp: {
+    env: 'FLOTILLA_ALLOW_INSECURE_HTTP',
+    default: 'false',
+    expected: 'true or false',
+    meaning:
+      'Accept member clusters whose API server URL is plain http://, but only on a loopback address (127.0.0.0/8, ::1, localhost). For local development; https is required otherwise.',
+    schema: z.enum(['true', 'false']).transform((raw) => raw === 'true'),
+  },
 } as const satisfies Record<string, ConfigVariable<unknown>>;
 
 /** The fields of {@link Config}. */

@@ -21,6 +21,7 @@ describe('parseConfig', () => {
         logLevel: 'info',
         shutdownTimeoutMs: 25000,
         encryptionKeys: [{ id: 'k1', key: Buffer.alloc(32, 7) }],
+        allowInsecureHttp: false,
       },
     });
     expect(result.ok && Object.isFrozen(result.config)).toBe(true);
@@ -36,6 +37,7 @@ describe('parseConfig', () => {
     ['FLOTILLA_KEY_PREFIX', 'team-a-1', { keyPrefix: 'team-a-1' }],
     ['LOG_LEVEL', 'trace', { logLevel: 'trace' }],
     ['SHUTDOWN_TIMEOUT_MS', '0', { shutdownTimeoutMs: 0 }],
+    ['FLOTILLA_ALLOW_INSECURE_HTTP', 'true', { allowInsecureHttp: true }],
     [
       'FLOTILLA_ENCRYPTION_KEYS',
       `new:${KEY}, old-1:${OLD_KEY}`,
@@ -90,6 +92,7 @@ describe('parseConfig', () => {
       '25s',
       'SHUTDOWN_TIMEOUT_MS must be an integer number of milliseconds between 0 and 600000 (got "25s")',
     ],
+    ['FLOTILLA_ALLOW_INSECURE_HTTP', 'yes', 'FLOTILLA_ALLOW_INSECURE_HTTP must be true or false (got "yes")'],
   ])('rejects %s=%j with one clear line', (variable, value, line) => {
     const result = parseConfig({ ...REQUIRED, [variable]: value });
     expect(result.ok).toBe(false);
