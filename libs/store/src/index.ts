@@ -1,10 +1,12 @@
 export { AlreadyExistsError } from './already-exists-error.ts';
 export { CorruptRecordError } from './corrupt-record-error.ts';
+export { FencedWriteError } from './fenced-write-error.ts';
 export { NotFoundError } from './not-found-error.ts';
 export { formatRecordKey, type RecordKey } from './record-key.ts';
 export { StaleWriteError } from './stale-write-error.ts';
 export { Store, type StoreOptions } from './store.ts';
 export { StoreError } from './store-error.ts';
+export type { StoreGuard } from './store-guard.ts';
 export { StoreKeys } from './store-keys.ts';
 export type { StoreOp, StoreOpResult } from './store-op.ts';
 export { StoreUsageError } from './store-usage-error.ts';

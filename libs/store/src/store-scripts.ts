@@ -8,6 +8,10 @@ const TRANSACT = `
 local updatedAt = ARGV[1]
 local n = tonumber(ARGV[2])
 local per = ${ARGS_PER_OP}
+-- An optional guard after the ops: KEYS[2n + 1] must hold exactly the last ARGV.
+if #KEYS > 2 * n then
+  if redis.call('GET', KEYS[2 * n + 1]) ~= ARGV[3 + n * per] then return {'fenced', 0, 0} end
+end
 local versions = {}
 for i = 1, n do
   local a = 2 + (i - 1) * per

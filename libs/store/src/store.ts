@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { NotFoundError } from './not-found-error.ts';
 import type { RecordKey } from './record-key.ts';
 import { decodeRecord, RECORD_FIELDS } from './record-codec.ts';
+import type { StoreGuard } from './store-guard.ts';
 import { StoreKeys } from './store-keys.ts';
 import type { StoreOp, StoreOpResult } from './store-op.ts';
 import { defineStoreScripts, type StoreScripts } from './store-scripts.ts';
@@ -86,13 +87,14 @@ export class Store {
 
   /**
    * Applies every op or none. The first refused op decides the error thrown (AlreadyExists,
-   * NotFound or StaleWrite); nothing is written in that case.
+   * NotFound or StaleWrite); nothing is written in that case. With `options.guard`, nothing is
+   * written either unless the guard key holds the guard value ({@link FencedWriteError}).
    */
-  async transact(ops: readonly StoreOp[]): Promise<StoreOpResult[]> {
+  async transact(ops: readonly StoreOp[], options: { readonly guard?: StoreGuard } = {}): Promise<StoreOpResult[]> {
     const updatedAt = this.clock().toISOString();
-    const { keys, args } = encodeTransact(ops, this.keys, updatedAt);
+    const { keys, args } = encodeTransact(ops, this.keys, updatedAt, options.guard);
     const reply = await this.scripts.transact(keys, args);
-    return decodeTransactReply(reply, ops, updatedAt);
+    return decodeTransactReply(reply, ops, updatedAt, options.guard);
   }
 
   private async writeOne<T>(op: StoreOp): Promise<VersionedRecord<T>> {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { AlreadyExistsError } from './already-exists-error.ts';
+import { FencedWriteError } from './fenced-write-error.ts';
 import { NotFoundError } from './not-found-error.ts';
 import { StaleWriteError } from './stale-write-error.ts';
 import { StoreKeys } from './store-keys.ts';
@@ -22,6 +23,18 @@ describe('encodeTransact', () => {
       keys: ['p:cluster:c1', 'p:index:cluster', 'p:workload:w1', 'p:index:workload'],
       args: [at, '2', 'create', '0', 'c1', '{"zone":"a"}', 'put', '3', 'w1', '[1]'],
     });
+  });
+
+  it('puts a guard last in KEYS and ARGV', () => {
+    const ops: StoreOp[] = [{ type: 'put', key: c1, data: 1, expectedVersion: 2 }];
+    expect(encodeTransact(ops, keys, at, { key: 'p:lease:prober', value: '{"holder":"h1","token":3}' })).toEqual({
+      keys: ['p:cluster:c1', 'p:index:cluster', 'p:lease:prober'],
+      args: [at, '1', 'put', '2', 'c1', '1', '{"holder":"h1","token":3}'],
+    });
+  });
+
+  it("refuses a guard key outside the store's prefix", () => {
+    expect(() => encodeTransact([{ type: 'create', key: c1, data: 1 }], keys, at, { key: 'other:lease', value: 'x' })).toThrow(StoreUsageError);
   });
 
   it.each<[string, StoreOp[]]>([
@@ -62,5 +75,9 @@ describe('decodeTransactReply', () => {
     expect(error).toBeInstanceOf(StaleWriteError);
     expect(error).toMatchObject({ key: w1, expectedVersion: 3, actualVersion: 5 });
     expect((error as Error).message).toBe('stale write to workload/w1: expected version 3, found 5');
+  });
+
+  it('maps a failed guard to FencedWriteError naming the guard key', () => {
+    expect(() => decodeTransactReply(['fenced', 0, 0], ops, at, { key: 'p:lease:prober', value: 'v' })).toThrow(new FencedWriteError('p:lease:prober'));
   });
 });

@@ -1,8 +1,10 @@
 import { AlreadyExistsError } from './already-exists-error.ts';
 import { NotFoundError } from './not-found-error.ts';
+import { FencedWriteError } from './fenced-write-error.ts';
 import { formatRecordKey } from './record-key.ts';
 import { encodeData } from './record-codec.ts';
 import { StaleWriteError } from './stale-write-error.ts';
+import type { StoreGuard } from './store-guard.ts';
 import type { StoreKeys } from './store-keys.ts';
 import type { StoreOp, StoreOpResult } from './store-op.ts';
 import { StoreUsageError } from './store-usage-error.ts';
@@ -18,10 +20,10 @@ export const ARGS_PER_OP = 4;
 
 /**
  * Lays out a transaction for the script: per op, KEYS gets the record key and its kind's index
- * key; ARGV gets type, expected version, id and data. Rejects what can never succeed before it
- * reaches Redis.
+ * key; ARGV gets type, expected version, id and data. A guard, when given, comes last in both.
+ * Rejects what can never succeed before it reaches Redis.
  */
-export function encodeTransact(ops: readonly StoreOp[], storeKeys: StoreKeys, updatedAt: string): EncodedTransact {
+export function encodeTransact(ops: readonly StoreOp[], storeKeys: StoreKeys, updatedAt: string, guard?: StoreGuard): EncodedTransact {
   if (ops.length === 0) throw new StoreUsageError('a transaction needs at least one op');
   const keys: string[] = [];
   const args: string[] = [updatedAt, String(ops.length)];
@@ -52,6 +54,13 @@ export function encodeTransact(ops: readonly StoreOp[], storeKeys: StoreKeys, up
     }
     args.push(op.type, String(expected), op.key.id, data);
   }
+  if (guard !== undefined) {
+    if (!guard.key.startsWith(`${storeKeys.prefix}:`)) {
+      throw new StoreUsageError(`guard key ${JSON.stringify(guard.key)} is outside the store's prefix ${JSON.stringify(storeKeys.prefix)}`);
+    }
+    keys.push(guard.key);
+    args.push(guard.value);
+  }
   return { keys, args };
 }
 
@@ -59,9 +68,10 @@ export function encodeTransact(ops: readonly StoreOp[], storeKeys: StoreKeys, up
  * Turns the script's reply into per-op results, or into the typed error of the first op that
  * was refused (in which case nothing was written).
  */
-export function decodeTransactReply(reply: unknown, ops: readonly StoreOp[], updatedAt: string): StoreOpResult[] {
+export function decodeTransactReply(reply: unknown, ops: readonly StoreOp[], updatedAt: string, guard?: StoreGuard): StoreOpResult[] {
   if (!Array.isArray(reply) || reply.length === 0) throw new Error(`unexpected transact reply ${JSON.stringify(reply)}`);
   const [status, ...rest] = reply as unknown[];
+  if (status === 'fenced') throw new FencedWriteError(guard?.key ?? '(unknown guard)');
   if (status === 'ok') {
     if (rest.length !== ops.length) throw new Error(`transact reply has ${rest.length} versions for ${ops.length} ops`);
     return ops.map((op, i): StoreOpResult => {
