@@ -41,7 +41,12 @@ build() {
     local name=${spec%%=*} pkg=${spec#*=} t0
     t0=$(date +%s)
     log "building $name ($pkg) into $out; a cold build takes minutes"
-    (cd "$here/go/$wrapper" && go build -trimpath -tags selinux,notest -ldflags "-s -w $ldflags" -o "$out/.$name.tmp" "$pkg")
+    # go build -v names each package as it compiles it: count them for a progress line every
+    # 250 packages, and pass everything else (compiler errors) through.
+    (cd "$here/go/$wrapper" && go build -v -trimpath -tags selinux,notest -ldflags "-s -w $ldflags" -o "$out/.$name.tmp" "$pkg") 2>&1 |
+      awk -v name="$name" -v t0="$started" '
+        /^[A-Za-z0-9._~\/-]+$/ { n++; if (n % 250 == 0) { printf "[fleet build +%3ds] %s: %d packages compiled\n", systime() - t0, name, n > "/dev/stderr"; fflush("/dev/stderr") } next }
+        { print > "/dev/stderr" }'
     mv "$out/.$name.tmp" "$out/$name"
     log "built $name in $(( $(date +%s) - t0 ))s"
   done
