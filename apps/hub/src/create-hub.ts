@@ -7,6 +7,7 @@ import type { DestinationStream } from 'pino';
 import type { Config } from '../../../libs/config/src/index.ts';
 import { AppModule } from './app.module.ts';
 import { readBuildInfo } from './build-info.ts';
+import { installBodyParsers } from './http/body-parsers.ts';
 import { installHttpHooks, REQUEST_ID_HEADER } from './http/install-http-hooks.ts';
 import { requestIdFrom } from './logging/request-id.ts';
 import { HttpMetrics } from './metrics/http-metrics.ts';
@@ -47,6 +48,7 @@ export async function createHub(config: Config, options: HubOptions = {}): Promi
   const logger = app.get(Logger);
   app.useLogger(logger);
   installHttpHooks(app.getHttpAdapter().getInstance(), app.get(HttpMetrics));
+  installBodyParsers(app);
   await app.init();
 
   return {

@@ -11,6 +11,11 @@ import type { SealedSecret } from '../../crypto/src/index.ts';
  * | `cluster-status`    | cluster name | {@link ClusterStatus}  | prober (leader)  |
  */
 
+/** Store kind of {@link ClusterRecord}s (id: the cluster name). */
+export const CLUSTER_KIND = 'cluster';
+/** Store kind of {@link ClusterStatus} records (id: the cluster name). */
+export const CLUSTER_STATUS_KIND = 'cluster-status';
+
 /** Well-known label keys; `zone`, `region` and `provider` in the API map onto these. */
 export const ZONE_LABEL = 'topology.kubernetes.io/zone';
 export const REGION_LABEL = 'topology.kubernetes.io/region';

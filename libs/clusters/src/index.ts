@@ -8,6 +8,7 @@ export {
   type LabelRequirement,
   type LabelSelector,
 } from './label-selector.ts';
+export { MANAGED_BY_LABEL, MANAGED_BY_SELECTOR, MANAGED_BY_VALUE } from './managed-by.ts';
 export { MemberUnreachableError, type MemberFailure } from './member-unreachable-error.ts';
 export { dns1123LabelProblem, labelKeyProblem, labelValueProblem } from './names.ts';
 export { PurgeIncompleteError, type ManagedObjectRef } from './purge-incomplete-error.ts';

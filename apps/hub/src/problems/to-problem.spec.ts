@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { BadRequestException, HttpException, InternalServerErrorException, NotFoundException } from '@nestjs/common';
 import { AlreadyExistsError, NotFoundError, StaleWriteError, StoreUsageError } from '../../../../libs/store/src/index.ts';
 import { ValidationError } from '../../../../libs/errors/src/index.ts';
+import { CredentialsUnavailableError, MemberUnreachableError, PurgeIncompleteError } from '../../../../libs/clusters/src/index.ts';
 import { NotReadyError } from './not-ready-error.ts';
 import { toProblem } from './to-problem.ts';
 
@@ -24,6 +25,9 @@ describe('toProblem', () => {
     ['invalid JSON from Fastify', fastifyError(400, 'Body is not valid JSON'), 400, 'bad-request', false],
     ['a body too large', fastifyError(413, 'Request body is too large'), 413, 'payload-too-large', false],
     ['not ready', new NotReadyError([{ name: 'redis', reason: 'timeout' }], {}), 503, 'not-ready', false],
+    ['an unreachable member', new MemberUnreachableError('c1', [{ operation: 'list ConfigMap', reason: 'connection refused' }]), 502, 'member-unreachable', false],
+    ['an incomplete purge', new PurgeIncompleteError('c1', [], [{ operation: 'delete ConfigMap a/b', reason: 'HTTP 500' }]), 502, 'purge-incomplete', false],
+    ['credentials that cannot be opened', new CredentialsUnavailableError('c1', 'k1'), 503, 'credentials-unavailable', false],
     ['an explicit 500', new InternalServerErrorException('db password is hunter2'), 500, 'internal', true],
     ['a bug in the store usage', new StoreUsageError('bad kind'), 500, 'internal', true],
     ['a thrown string', 'oops', 500, 'internal', true],

@@ -6,6 +6,11 @@ import {
   StaleWriteError,
 } from '../../../../libs/store/src/index.ts';
 import { ValidationError } from '../../../../libs/errors/src/index.ts';
+import {
+  CredentialsUnavailableError,
+  MemberUnreachableError,
+  PurgeIncompleteError,
+} from '../../../../libs/clusters/src/index.ts';
 import { NotReadyError } from './not-ready-error.ts';
 import { PROBLEM_TYPE_BASE, type Problem } from './problem.ts';
 
@@ -95,6 +100,30 @@ export function toProblem(error: unknown, context: ProblemContext): MappedProble
   if (error instanceof ValidationError) {
     return {
       problem: problem(context, 400, 'validation', 'Invalid input', error.message, { invalidParams: error.invalidParams }),
+      isServerFault: false,
+    };
+  }
+  // A member cluster could not be read or changed completely: the hub stands between the
+  // client and that cluster, so 502, and the registration is kept.
+  if (error instanceof MemberUnreachableError) {
+    return {
+      problem: problem(context, 502, 'member-unreachable', 'Member cluster unreachable', error.message, { cluster: error.cluster, failures: error.failures }),
+      isServerFault: false,
+    };
+  }
+  if (error instanceof PurgeIncompleteError) {
+    return {
+      problem: problem(context, 502, 'purge-incomplete', 'Purge incomplete', error.message, {
+        cluster: error.cluster,
+        deleted: error.deleted,
+        failures: error.failures,
+      }),
+      isServerFault: false,
+    };
+  }
+  if (error instanceof CredentialsUnavailableError) {
+    return {
+      problem: problem(context, 503, 'credentials-unavailable', 'Credentials unavailable', error.message, { cluster: error.cluster, keyId: error.keyId }),
       isServerFault: false,
     };
   }

@@ -1,0 +1,73 @@
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { ValidationError } from '../../../../libs/errors/src/index.ts';
+import { ClusterRegistry, type DeregisterResult } from './cluster-registry.ts';
+import type { ClusterView } from './cluster-view.ts';
+import { etagOf, versionFromIfMatch } from './if-match.ts';
+
+function singleQuery(value: unknown, name: string): string | undefined {
+  if (value === undefined || typeof value === 'string') return value;
+  throw new ValidationError([{ name, reason: 'must be given once' }]);
+}
+
+function purgeFlag(value: unknown): boolean {
+  const raw = singleQuery(value, 'purge');
+  if (raw === undefined || raw === '' || raw === 'false') return false;
+  if (raw === 'true') return true;
+  throw new ValidationError([{ name: 'purge', reason: 'must be true or false' }]);
+}
+
+/** REST for the cluster registry: decode, call one use case, answer. */
+@Controller('api/v1/clusters')
+export class ClustersController {
+  constructor(private readonly registry: ClusterRegistry) {}
+
+  @Post()
+  @HttpCode(201)
+  async register(@Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply): Promise<ClusterView> {
+    const view = await this.registry.register(body);
+    void reply.header('location', `/api/v1/clusters/${view.name}`).header('etag', etagOf(view.metadata.version));
+    return view;
+  }
+
+  @Get()
+  async list(@Query('labelSelector') labelSelector: unknown): Promise<{ items: ClusterView[] }> {
+    return { items: await this.registry.list(singleQuery(labelSelector, 'labelSelector')) };
+  }
+
+  @Get(':name')
+  async get(@Param('name') name: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<ClusterView> {
+    const view = await this.registry.get(name);
+    void reply.header('etag', etagOf(view.metadata.version));
+    return view;
+  }
+
+  @Patch(':name')
+  async update(
+    @Param('name') name: string,
+    @Body() body: unknown,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ClusterView> {
+    const view = await this.registry.update(name, body, versionFromIfMatch(ifMatch));
+    void reply.header('etag', etagOf(view.metadata.version));
+    return view;
+  }
+
+  @Put(':name/credentials')
+  async rotateCredentials(
+    @Param('name') name: string,
+    @Body() body: unknown,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ClusterView> {
+    const view = await this.registry.rotateCredentials(name, body, versionFromIfMatch(ifMatch));
+    void reply.header('etag', etagOf(view.metadata.version));
+    return view;
+  }
+
+  @Delete(':name')
+  async deregister(@Param('name') name: string, @Query('purge') purge: unknown): Promise<DeregisterResult> {
+    return this.registry.deregister(name, purgeFlag(purge));
+  }
+}
