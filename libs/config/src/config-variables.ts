@@ -148,6 +148,67 @@ export const configVariables = {
       'Accept member clusters whose API server URL is plain http://, but only on a loopback address (127.0.0.0/8, ::1, localhost). For local development; https is required otherwise.',
     schema: z.enum(['true', 'false']).transform((raw) => raw === 'true'),
   },
+  probePeriodMs: {
+    env: 'FLOTILLA_PROBE_PERIOD_MS',
+    default: '1000',
+    expected: 'an integer number of milliseconds between 100 and 3600000',
+    meaning:
+      'Time between the starts of two health probes of one member cluster (each period varies by up to ±10% at random). See docs/health.md for how the probe settings add up to the detection time.',
+    schema: integerBetween(100, 3_600_000),
+  },
+  probeTimeoutMs: {
+    env: 'FLOTILLA_PROBE_TIMEOUT_MS',
+    default: '1000',
+    expected: 'an integer number of milliseconds between 100 and 600000',
+    meaning: 'Bound of one probe of one cluster, all its requests included; a probe without an answer by then has failed with reason Timeout.',
+    schema: integerBetween(100, 600_000),
+  },
+  probeFailureThreshold: {
+    env: 'FLOTILLA_PROBE_FAILURE_THRESHOLD',
+    default: '2',
+    expected: 'an integer between 1 and 100',
+    meaning: 'Consecutive failed probes that turn a Ready cluster not Ready (one lost probe never does with 2 or more).',
+    schema: integerBetween(1, 100),
+  },
+  probeSuccessThreshold: {
+    env: 'FLOTILLA_PROBE_SUCCESS_THRESHOLD',
+    default: '2',
+    expected: 'an integer between 1 and 100',
+    meaning: 'Consecutive successful probes that turn a not Ready cluster Ready again.',
+    schema: integerBetween(1, 100),
+  },
+  probeConcurrency: {
+    env: 'FLOTILLA_PROBE_CONCURRENCY',
+    default: '16',
+    expected: 'an integer between 1 and 1000',
+    meaning:
+      'Probes in flight at most. Up to this many clusters minus one can hang at once without delaying the probes of the others.',
+    schema: integerBetween(1, 1000),
+  },
+  probeInventoryEvery: {
+    env: 'FLOTILLA_PROBE_INVENTORY_EVERY',
+    default: '10',
+    expected: 'an integer between 1 and 10000',
+    meaning:
+      'Every Nth probe of a cluster also reads its Kubernetes version, API groups, nodes and pods (capacity); the others only ask /readyz.',
+    schema: integerBetween(1, 10_000),
+  },
+  statusStaleAfterMs: {
+    env: 'FLOTILLA_STATUS_STALE_AFTER_MS',
+    default: '3000',
+    expected: 'an integer number of milliseconds between 500 and 86400000',
+    meaning:
+      'A cluster status older than this reads Unknown (reason StatusStale) instead of its last value. Must exceed period × 1.1 + timeout, the longest gap between two results for a healthy cluster; the hub refuses to start otherwise.',
+    schema: integerBetween(500, 86_400_000),
+  },
+  leaderLeaseMs: {
+    env: 'FLOTILLA_LEADER_LEASE_MS',
+    default: '3000',
+    expected: 'an integer number of milliseconds between 1000 and 600000',
+    meaning:
+      'TTL of the Redis lease that makes one hub replica the prober. The holder renews it every third of this; when the holder dies another replica takes over within about 4/3 of it.',
+    schema: integerBetween(1000, 600_000),
+  },
 } as const satisfies Record<string, ConfigVariable<unknown>>;
 
 /** The fields of {@link Config}. */

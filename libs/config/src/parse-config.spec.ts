@@ -22,6 +22,14 @@ describe('parseConfig', () => {
         shutdownTimeoutMs: 25000,
         encryptionKeys: [{ id: 'k1', key: Buffer.alloc(32, 7) }],
         allowInsecureHttp: false,
+        probePeriodMs: 1000,
+        probeTimeoutMs: 1000,
+        probeFailureThreshold: 2,
+        probeSuccessThreshold: 2,
+        probeConcurrency: 16,
+        probeInventoryEvery: 10,
+        statusStaleAfterMs: 3000,
+        leaderLeaseMs: 3000,
       },
     });
     expect(result.ok && Object.isFrozen(result.config)).toBe(true);
@@ -38,6 +46,14 @@ describe('parseConfig', () => {
     ['LOG_LEVEL', 'trace', { logLevel: 'trace' }],
     ['SHUTDOWN_TIMEOUT_MS', '0', { shutdownTimeoutMs: 0 }],
     ['FLOTILLA_ALLOW_INSECURE_HTTP', 'true', { allowInsecureHttp: true }],
+    ['FLOTILLA_PROBE_PERIOD_MS', '250', { probePeriodMs: 250 }],
+    ['FLOTILLA_PROBE_TIMEOUT_MS', '5000', { probeTimeoutMs: 5000 }],
+    ['FLOTILLA_PROBE_FAILURE_THRESHOLD', '1', { probeFailureThreshold: 1 }],
+    ['FLOTILLA_PROBE_SUCCESS_THRESHOLD', '3', { probeSuccessThreshold: 3 }],
+    ['FLOTILLA_PROBE_CONCURRENCY', '64', { probeConcurrency: 64 }],
+    ['FLOTILLA_PROBE_INVENTORY_EVERY', '1', { probeInventoryEvery: 1 }],
+    ['FLOTILLA_STATUS_STALE_AFTER_MS', '10000', { statusStaleAfterMs: 10000 }],
+    ['FLOTILLA_LEADER_LEASE_MS', '15000', { leaderLeaseMs: 15000 }],
     [
       'FLOTILLA_ENCRYPTION_KEYS',
       `new:${KEY}, old-1:${OLD_KEY}`,
@@ -93,6 +109,11 @@ describe('parseConfig', () => {
       'SHUTDOWN_TIMEOUT_MS must be an integer number of milliseconds between 0 and 600000 (got "25s")',
     ],
     ['FLOTILLA_ALLOW_INSECURE_HTTP', 'yes', 'FLOTILLA_ALLOW_INSECURE_HTTP must be true or false (got "yes")'],
+    ['FLOTILLA_PROBE_PERIOD_MS', '50', 'FLOTILLA_PROBE_PERIOD_MS must be an integer number of milliseconds between 100 and 3600000 (got "50")'],
+    ['FLOTILLA_PROBE_TIMEOUT_MS', '1s', 'FLOTILLA_PROBE_TIMEOUT_MS must be an integer number of milliseconds between 100 and 600000 (got "1s")'],
+    ['FLOTILLA_PROBE_FAILURE_THRESHOLD', '0', 'FLOTILLA_PROBE_FAILURE_THRESHOLD must be an integer between 1 and 100 (got "0")'],
+    ['FLOTILLA_PROBE_CONCURRENCY', '0', 'FLOTILLA_PROBE_CONCURRENCY must be an integer between 1 and 1000 (got "0")'],
+    ['FLOTILLA_LEADER_LEASE_MS', '500', 'FLOTILLA_LEADER_LEASE_MS must be an integer number of milliseconds between 1000 and 600000 (got "500")'],
   ])('rejects %s=%j with one clear line', (variable, value, line) => {
     const result = parseConfig({ ...REQUIRED, [variable]: value });
     expect(result.ok).toBe(false);
