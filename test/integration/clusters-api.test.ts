@@ -459,4 +459,28 @@ describe('encryption key rotation', () => {
     expect(rotated.status).toBe(200);
     expect((await store.get<{ credentials: { keyId: string } }>({ kind: 'cluster', id: 'keys' })).data.credentials.keyId).toBe('new');
   });
+
+  it('re-seals credentials of an older key without resubmitting them, so the old key can leave the ring', async () => {
+    const hub = second as Hub;
+    const url = `http://127.0.0.1:${(hub.app.getHttpServer().address() as { port: number }).port}`;
+    const created = await fetch(`${url}/api/v1/clusters`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(tokenBody('keys-reseal')) });
+    expect(((await created.json()) as { credentialsKeyId: string }).credentialsKeyId).toBe('new');
+    // Pretend it was sealed with the old key, as a registration from before the rotation would be.
+    const store = hub.app.get(Store);
+    const old = await createHub(hubTestConfig({ FLOTILLA_KEY_PREFIX: `${prefix}-unused`, FLOTILLA_ENCRYPTION_KEYS: oldKey }));
+    const sealedWithOld = old.app.get(ClusterAccessReader).seal('keys-reseal', { type: 'token', token: TOKEN });
+    await old.close();
+    const record = await store.get<Record<string, unknown>>({ kind: 'cluster', id: 'keys-reseal' });
+    await store.put({ kind: 'cluster', id: 'keys-reseal' }, { ...record.data, credentials: sealedWithOld }, record.version);
+
+    const listed = (await (await fetch(`${url}/api/v1/clusters`)).json()) as { items: { name: string; credentialsKeyId: string }[] };
+    expect(listed.items.filter((item) => item.credentialsKeyId !== 'new').map((item) => item.name)).toEqual(['keys-reseal']);
+
+    const resealed = await fetch(`${url}/api/v1/clusters/keys-reseal/credentials/reseal`, { method: 'POST' });
+    expect(resealed.status).toBe(200);
+    expect(await resealed.json()).toMatchObject({ credentialsKeyId: 'new', credentialType: 'token' });
+    expect((await hub.app.get(ClusterAccessReader).access('keys-reseal')).credentials).toEqual({ type: 'token', token: TOKEN });
+    const again = await fetch(`${url}/api/v1/clusters/keys-reseal/credentials/reseal`, { method: 'POST' });
+    expect(((await again.json()) as { metadata: { version: string } }).metadata.version).toBe(String(record.version + 2));
+  });
 });

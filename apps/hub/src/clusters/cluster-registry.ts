@@ -182,6 +182,32 @@ export class ClusterRegistry {
   }
 
   /**
+   * Seals the stored credentials again with the active key, when an older key sealed them: the
+   * step of a key rotation that lets the old key leave the ring. Credentials and
+   * credentialsRotatedAt are unchanged; a no-op when the active key sealed them already.
+   */
+  async resealCredentials(name: string): Promise<ClusterView> {
+    let from: string | undefined;
+    const stored = await this.retryOnConflict(async () => {
+      const current = await this.store.get<ClusterRecord>(clusterKey(name));
+      if (current.data.credentials.keyId === this.access.activeKeyId) return current;
+      from = current.data.credentials.keyId;
+      const credentials = this.access.open(current.data).credentials;
+      const record: ClusterRecord = { ...current.data, credentials: this.access.seal(name, credentials) };
+      return this.store.put<ClusterRecord>(current.key, record, current.version);
+    });
+    if (from !== undefined) {
+      await this.recordEvent({
+        type: 'Normal',
+        reason: 'CredentialsResealed',
+        message: `credentials of cluster ${name} sealed again with key ${this.access.activeKeyId} (were sealed with ${from})`,
+        object: { kind: 'Cluster', name },
+      });
+    }
+    return this.view(stored, (await this.store.find<ClusterStatus>(statusKey(name)))?.data);
+  }
+
+  /**
    * Removes the registration and its status. With `purge`, first deletes from the member every
    * object the hub applied there; if the member cannot be listed completely, or a delete fails,
    * this throws and the registration stays.

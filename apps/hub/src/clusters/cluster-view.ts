@@ -26,6 +26,8 @@ export interface ClusterView {
   };
   readonly credentialType: ClusterRecord['credentialType'];
   readonly credentialsRotatedAt: string;
+  /** Id of the encryption key that sealed the credentials (not secret): shows what a key rotation still has to re-seal. */
+  readonly credentialsKeyId: string;
   readonly metadata: {
     /** Opaque resourceVersion: send it back in If-Match (or metadata.version) to update safely. */
     readonly version: string;
@@ -73,6 +75,7 @@ export function toClusterView(
     },
     credentialType: record.data.credentialType,
     credentialsRotatedAt: record.data.credentialsRotatedAt,
+    credentialsKeyId: record.data.credentials.keyId,
     metadata: { version: String(record.version), createdAt: record.data.createdAt, updatedAt: record.updatedAt },
     status: {
       ready,

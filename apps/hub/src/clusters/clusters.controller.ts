@@ -66,6 +66,14 @@ export class ClustersController {
     return view;
   }
 
+  @Post(':name/credentials/reseal')
+  @HttpCode(200)
+  async resealCredentials(@Param('name') name: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<ClusterView> {
+    const view = await this.registry.resealCredentials(name);
+    void reply.header('etag', etagOf(view.metadata.version));
+    return view;
+  }
+
   @Delete(':name')
   async deregister(@Param('name') name: string, @Query('purge') purge: unknown): Promise<DeregisterResult> {
     return this.registry.deregister(name, purgeFlag(purge));
