@@ -1,10 +1,12 @@
 import { Module } from '@nestjs/common';
+import type { Config } from '../../../../libs/config/src/index.ts';
+import { HUB_CONFIG } from '../config/hub-config.token.ts';
 import { ClusterAccessReader } from './cluster-access-reader.ts';
 import { ClusterRegistry } from './cluster-registry.ts';
 import { ClustersController } from './clusters.controller.ts';
 import { KubernetesMemberPurger } from './kubernetes-member-purger.ts';
 import { MEMBER_PURGER } from './member-purger.ts';
-import { DEFAULT_STATUS_STALE_AFTER_MS, STATUS_STALE_AFTER_MS } from './status-stale-after.ts';
+import { STATUS_STALE_AFTER_MS } from './status-stale-after.ts';
 
 /**
  * The cluster registry (REST under /api/v1/clusters) and ClusterAccessReader, which the prober
@@ -16,8 +18,8 @@ import { DEFAULT_STATUS_STALE_AFTER_MS, STATUS_STALE_AFTER_MS } from './status-s
     ClusterRegistry,
     ClusterAccessReader,
     { provide: MEMBER_PURGER, useFactory: () => new KubernetesMemberPurger() },
-    // SWITCH POINT (see status-stale-after.ts): provide from the prober's config once it exists.
-    { provide: STATUS_STALE_AFTER_MS, useValue: DEFAULT_STATUS_STALE_AFTER_MS },
+    // The prober's staleness bound (FLOTILLA_STATUS_STALE_AFTER_MS), so the API reads status as the prober means it.
+    { provide: STATUS_STALE_AFTER_MS, inject: [HUB_CONFIG], useFactory: (config: Config): number => config.statusStaleAfterMs },
   ],
   exports: [ClusterAccessReader, STATUS_STALE_AFTER_MS],
 })
