@@ -8,6 +8,7 @@ import { HubConfigModule } from './config/hub-config.module.ts';
 import { CryptoModule } from './crypto/crypto.module.ts';
 import { EventsModule } from './events/events.module.ts';
 import { HealthModule } from './health/health.module.ts';
+import { HealthProbeModule } from './health-probe/health-probe.module.ts';
 import { loggerParams } from './logging/logger-params.ts';
 import { MetricsModule } from './metrics/metrics.module.ts';
 import { ProblemFilter } from './problems/problem.filter.ts';
@@ -29,6 +30,7 @@ export class AppModule {
         ClustersModule,
         MetricsModule,
         HealthModule,
+        HealthProbeModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],
     };
