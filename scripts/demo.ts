@@ -3,7 +3,8 @@
 //     append-only persistence when none answers.
 //  2. A local fleet of three real member clusters in zones a, b and c (the first run builds the
 //     Kubernetes binaries from Go modules and caches them: that takes a while, progress shows).
-//  3. The hub, built and started against that Redis.
+//  3. The hub, built and started against that Redis, with a key ring kept in .demo/encryption-key;
+//     the three clusters are then registered in it through POST /api/v1/clusters.
 // Prints the URLs and kubeconfig paths, and stops everything it started on Ctrl-C.
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -11,6 +12,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
 import { Fleet } from '../test/fleet/fleet.ts';
+import type { MemberCluster } from '../test/fleet/member-cluster.ts';
 import { freePort } from '../test/fleet/ports.ts';
 import { spawnManaged, terminate, waitFor } from '../test/fleet/process.ts';
 
@@ -88,6 +90,31 @@ async function freePortPreferring(port: number): Promise<number> {
   return busy ? freePort() : port;
 }
 
+/**
+ * Registers a member cluster in the hub through the API, as an operator would. A registration
+ * of the same name left by an earlier demo run (same Redis) points at ports and keys that no
+ * longer exist: it is replaced (deregistered without purge, then registered again).
+ */
+async function registerCluster(hubUrl: string, cluster: MemberCluster): Promise<string> {
+  const body = JSON.stringify({
+    name: cluster.name,
+    server: cluster.server,
+    caBundle: cluster.caPem,
+    credentials: { type: 'token', token: cluster.token },
+    zone: cluster.zone,
+    region: cluster.region,
+  });
+  const register = (): Promise<Response> => fetch(`${hubUrl}/api/v1/clusters`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  let response = await register();
+  if (response.status === 409) {
+    await fetch(`${hubUrl}/api/v1/clusters/${cluster.name}`, { method: 'DELETE' });
+    response = await register();
+  }
+  if (response.status !== 201) throw new Error(`could not register ${cluster.name}: HTTP ${response.status} ${await response.text()}`);
+  say(`registered ${cluster.name} in the hub (zone ${cluster.zone})`);
+  return cluster.name;
+}
+
 let stopping = false;
 
 async function stopAll(code: number): Promise<void> {
@@ -110,9 +137,11 @@ async function main(): Promise<void> {
   const fleet = await Fleet.start({ dir: join(stateDir, 'fleet'), removeOnStop: true });
   started.push({ name: 'fleet', stop: () => fleet.stop() });
   const lines: string[] = [];
+  const members: MemberCluster[] = [];
   for (const zone of ['a', 'b', 'c']) {
     const t0 = Date.now();
     const cluster = await fleet.addCluster({ name: `member-${zone}`, zone, nodes: 3 });
+    members.push(cluster);
     const file = join(stateDir, `${cluster.name}.kubeconfig`);
     writeFileSync(file, cluster.kubeconfig('token'), { mode: 0o600 });
     say(`${cluster.name} (zone ${zone}) ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
@@ -124,6 +153,8 @@ async function main(): Promise<void> {
     say(`the hub exited (${code ?? 'signal'})`);
     void stopAll(1);
   });
+  const registered: string[] = [];
+  for (const cluster of members) registered.push(await registerCluster(hub.url, cluster));
 
   process.stdout.write(
     [
@@ -137,6 +168,9 @@ async function main(): Promise<void> {
       '',
       'Member clusters (real kube-apiserver, controller-manager, scheduler and KWOK nodes):',
       ...lines,
+      '',
+      `Registered in the hub (token credentials, zone labels): ${registered.join(', ')}`,
+      `  list them  curl -s ${hub.url}/api/v1/clusters`,
       '',
       'Press Ctrl-C to stop everything the demo started.',
       '',
