@@ -199,8 +199,13 @@ describe('cluster health tracking on real member clusters', () => {
         .split('\n')
         .filter((line) => line.startsWith(`flotilla_cluster_probes_total{cluster="${c.name}"`))
         .reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
+    const retries = (text: string): number => Number(/^flotilla_cluster_probe_retries_total\{cluster="health-c"\} (\d+)/m.exec(text)?.[1] ?? '0');
     const after = await metrics();
-    report(`20% loss on ${c.name} for 20 s: ${probes(after) - probes(probesBefore)} probes, ${failed(after) - failed(probesBefore)} failed, ${notTrue.length} polls not True`);
+    report(
+      `20% loss on ${c.name} for 20 s: ${probes(after) - probes(probesBefore)} probes, ${retries(after) - retries(probesBefore)} retried connections, ${failed(after) - failed(probesBefore)} failed probes, ${notTrue.length} polls not True`,
+    );
+    // How hedging rides over lost connections is tested deterministically in readiness-check.spec.ts;
+    // here about one connection in five is lost, at random.
     expect(notTrue).toEqual([]);
     expect((await clusterEvents(c.name)).length).toBe(eventsBefore);
   }, 60_000);

@@ -125,7 +125,7 @@ export class HealthProber {
       if (aborted.aborted) return;
       this.counts.probes += 1;
       const seconds = (performance.now() - started) / 1000;
-      this.options.metrics.probed(name, result.outcome.kind === 'success' ? 'success' : result.outcome.reason, seconds);
+      this.options.metrics.probed(name, result.outcome.kind === 'success' ? 'success' : result.outcome.reason, seconds, result.attempts);
 
       entry.lastReachable = result.outcome.kind === 'success';
       if (withInventory) entry.sinceInventory = result.inventoryComplete ? 0 : undefined;
@@ -208,6 +208,7 @@ export class HealthProber {
         finishedAt: this.now(),
         inventoryComplete: false,
         problems: [],
+        attempts: 0,
       };
     }
     return this.probe(endpoint, { timeoutMs: this.options.policy.timeoutMs, withInventory, now: this.now }, signal);

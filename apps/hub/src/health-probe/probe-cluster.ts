@@ -8,6 +8,8 @@ export interface ClusterProbeResult extends ProbeResult {
   readonly inventoryComplete: boolean;
   /** Inventory parts that failed, for the log. */
   readonly problems: readonly string[];
+  /** Connections the readiness check tried (see READINESS_ATTEMPTS). */
+  readonly attempts: number;
 }
 
 /**
@@ -25,13 +27,13 @@ export async function probeCluster(
   signal: AbortSignal,
 ): Promise<ClusterProbeResult> {
   const deadline = AbortSignal.any([signal, AbortSignal.timeout(options.timeoutMs)]);
-  const [outcome, inventory] = await Promise.all([
+  const [{ outcome, attempts }, inventory] = await Promise.all([
     checkReadiness(endpoint, options.timeoutMs, signal),
     options.withInventory ? readInventory(endpoint, deadline, options.now) : undefined,
   ]);
   const finishedAt = options.now();
-  if (inventory === undefined) return { outcome, finishedAt, inventoryComplete: false, problems: [] };
-  const base = { finishedAt, inventory: inventory.inventory, inventoryComplete: inventory.complete, problems: inventory.problems };
+  if (inventory === undefined) return { outcome, finishedAt, inventoryComplete: false, problems: [], attempts };
+  const base = { finishedAt, inventory: inventory.inventory, inventoryComplete: inventory.complete, problems: inventory.problems, attempts };
   if (outcome.kind === 'success' && inventory.unauthorized !== undefined) {
     return { ...base, outcome: { kind: 'failure', reason: ReadyReason.Unauthorized, message: inventory.unauthorized } };
   }

@@ -13,6 +13,7 @@ export class ProberMetrics {
   private readonly ready: Gauge<'cluster' | 'zone'>;
   private readonly duration: Histogram<'cluster'>;
   private readonly probes: Counter<'cluster' | 'result'>;
+  private readonly retries: Counter<'cluster'>;
   private readonly transitions: Counter<'cluster' | 'zone' | 'to'>;
   private readonly leader: Gauge;
   /** Result label values seen per cluster, so that forget() can remove every series. */
@@ -38,6 +39,12 @@ export class ProberMetrics {
       labelNames: ['cluster', 'result'],
       registers: [registry],
     });
+    this.retries = new Counter({
+      name: 'flotilla_cluster_probe_retries_total',
+      help: 'Readiness attempts beyond the first: a connection failed, or did not answer within a quarter of the probe timeout. A lossy link shows here before it fails probes.',
+      labelNames: ['cluster'],
+      registers: [registry],
+    });
     this.transitions = new Counter({
       name: 'flotilla_cluster_ready_transitions_total',
       help: 'Changes of the Ready condition written by this hub, by the status changed to (True, False, Unknown).',
@@ -58,8 +65,9 @@ export class ProberMetrics {
     if (!leading) this.ready.reset();
   }
 
-  probed(cluster: string, result: string, seconds: number): void {
+  probed(cluster: string, result: string, seconds: number, attempts: number): void {
     this.probes.inc({ cluster, result });
+    if (attempts > 1) this.retries.inc({ cluster }, attempts - 1);
     let seen = this.results.get(cluster);
     if (seen === undefined) this.results.set(cluster, (seen = new Set()));
     seen.add(result);
@@ -84,6 +92,7 @@ export class ProberMetrics {
   forget(cluster: string, zone: string): void {
     this.forgetZone(cluster, zone);
     this.duration.remove({ cluster });
+    this.retries.remove({ cluster });
     for (const result of this.results.get(cluster) ?? []) this.probes.remove({ cluster, result });
     this.results.delete(cluster);
   }

@@ -35,6 +35,12 @@ function outcomeOf(answer: MemberResponse & { path: string }): ProbeOutcome {
   return { kind: 'failure', reason: ReadyReason.NotReady, message: `${answer.path} answered ${answer.status}${detail === '' ? '' : `: ${detail}`}` };
 }
 
+export interface ReadinessCheck {
+  readonly outcome: ProbeOutcome;
+  /** Connections tried: more than one means a connection failed or was slow to answer. */
+  readonly attempts: number;
+}
+
 /**
  * Asks the API server whether it is ready, within `timeoutMs`, with up to {@link READINESS_ATTEMPTS}
  * attempts on fresh connections. One lost connection (a dropped SYN, a black-holed link) costs
@@ -42,13 +48,13 @@ function outcomeOf(answer: MemberResponse & { path: string }): ProbeOutcome {
  * would ride over is not reported as a failure; a dead or hung server still fails every attempt.
  * `signal` aborts everything (the prober is stopping).
  */
-export async function checkReadiness(endpoint: MemberEndpoint, timeoutMs: number, signal: AbortSignal): Promise<ProbeOutcome> {
+export async function checkReadiness(endpoint: MemberEndpoint, timeoutMs: number, signal: AbortSignal): Promise<ReadinessCheck> {
   const deadline = AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]);
   const hedgeAfterMs = Math.max(1, Math.floor(timeoutMs / (READINESS_ATTEMPTS + 1)));
   const attempts: AbortController[] = [];
   const errors: unknown[] = [];
 
-  return new Promise<ProbeOutcome>((resolve) => {
+  return new Promise<ReadinessCheck>((resolve) => {
     let settled = false;
     let pending = 0;
     let hedgeTimer: NodeJS.Timeout | undefined;
@@ -59,7 +65,7 @@ export async function checkReadiness(endpoint: MemberEndpoint, timeoutMs: number
       clearTimeout(hedgeTimer);
       deadline.removeEventListener('abort', onDeadline);
       for (const attempt of attempts) attempt.abort();
-      resolve(outcome);
+      resolve({ outcome, attempts: attempts.length });
     };
     const failWithErrors = (): void => {
       const described = [...new Set(errors.map(describeTransportError))].join('; ');
