@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Redis } from 'ioredis';
+import { Redis as IORedis, type Redis } from 'ioredis';
 import { stringify } from 'yaml';
 import { ClusterAccessReader } from '../../apps/hub/src/clusters/cluster-access-reader.ts';
 import { createHub, type Hub } from '../../apps/hub/src/create-hub.ts';
 import { REDIS } from '../../apps/hub/src/redis/redis.token.ts';
 import type { ClusterStatus } from '../../libs/clusters/src/index.ts';
+import { RedisLease } from '../../libs/lease/src/index.ts';
 import { CA_PEM, CLIENT_CERT_PEM, CLIENT_KEY_PEM, OTHER_KEY_PEM } from '../../libs/clusters/src/test-pki.fixture.ts';
 import { Store } from '../../libs/store/src/index.ts';
 import { freePort } from './support/free-port.ts';
@@ -70,6 +71,12 @@ describe('cluster registry API (in process, real Redis)', () => {
   }
 
   beforeAll(async () => {
+    // These tests write cluster-status records themselves, so the hub's prober must not: the
+    // test holds the prober's lease (docs/health.md) for the whole file, and the hub never leads.
+    const redis = new IORedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+    const held = await new RedisLease(redis, { prefix, name: 'prober', holder: 'clusters-api-test', ttlMs: 600_000 }).tryAcquire();
+    await redis.quit();
+    if (!held) throw new Error('could not hold the prober lease');
     hub = await createHub(hubTestConfig({ FLOTILLA_KEY_PREFIX: prefix }), { logDestination: logs });
     url = await hub.listen();
     store = hub.app.get(Store);

@@ -25,8 +25,13 @@ import { type ClusterView, toClusterView } from './cluster-view.ts';
 import { MEMBER_PURGER, type MemberPurger } from './member-purger.ts';
 import { STATUS_STALE_AFTER_MS } from './status-stale-after.ts';
 
-/** Read-modify-write attempts before a busy record's conflict is handed to the client. */
-const WRITE_ATTEMPTS = 5;
+/**
+ * Read-modify-write attempts before a busy record's conflict is handed to the client (409). Each
+ * round lets at least one of the competing writers through, so n concurrent writers need up to n
+ * attempts; the backoff between them is short and jittered so they don't collide in lockstep.
+ */
+const WRITE_ATTEMPTS = 10;
+const backoffMs = (attempt: number): number => Math.random() * Math.min(100, 5 * 2 ** attempt);
 
 export interface DeregisterResult {
   readonly name: string;
@@ -245,6 +250,7 @@ export class ClusterRegistry {
       } catch (error) {
         if (!(error instanceof StaleWriteError) || !retry || i >= WRITE_ATTEMPTS) throw error;
       }
+      await new Promise((resolve) => setTimeout(resolve, backoffMs(i)));
     }
   }
 
