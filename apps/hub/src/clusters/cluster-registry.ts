@@ -6,6 +6,7 @@ import {
   type ClusterRecord,
   type ClusterSpec,
   type ClusterStatus,
+  type LabelSelector,
   LabelSelectorError,
   type ManagedObjectRef,
   matchesLabelSelector,
@@ -113,7 +114,7 @@ export class ClusterRegistry {
 
   /** Every cluster whose labels match `labelSelector` (Kubernetes syntax), ordered by name. */
   async list(labelSelector: string | undefined): Promise<ClusterView[]> {
-    let selector;
+    let selector: LabelSelector;
     try {
       selector = parseLabelSelector(labelSelector ?? '');
     } catch (error) {
