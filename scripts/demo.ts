@@ -8,7 +8,7 @@
 // Prints the URLs and kubeconfig paths, and stops everything it started on Ctrl-C.
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
 import { Fleet } from '../test/fleet/fleet.ts';
@@ -134,7 +134,10 @@ async function main(): Promise<void> {
   await ensureRedis();
 
   say('starting a local fleet of three member clusters (zones a, b, c); the first run builds the Kubernetes binaries');
-  const fleet = await Fleet.start({ dir: join(stateDir, 'fleet'), removeOnStop: true });
+  // The fleet is new on every run: a run that was killed may have left its data behind.
+  const fleetDir = join(stateDir, 'fleet');
+  rmSync(fleetDir, { recursive: true, force: true });
+  const fleet = await Fleet.start({ dir: fleetDir, removeOnStop: true });
   started.push({ name: 'fleet', stop: () => fleet.stop() });
   const lines: string[] = [];
   const members: MemberCluster[] = [];
