@@ -20,8 +20,8 @@ const endpoint = { server: 'https://127.0.0.1:1', caPem: undefined, credentials:
 
 /** A probe that answers at once with whatever `health` says for the cluster; no network. */
 function scriptedProbe(health: Map<string, boolean>) {
-  return (probed: { server: string }, _options: unknown, _signal: AbortSignal): Promise<ClusterProbeResult> => {
-    const ok = health.get(probed.server) ?? true;
+  return (probed: { endpoint: { server: string } }, _options: unknown, _signal: AbortSignal): Promise<ClusterProbeResult> => {
+    const ok = health.get(probed.endpoint.server) ?? true;
     return Promise.resolve({
       outcome: ok ? { kind: 'success', message: '/readyz: ok' } : { kind: 'failure', reason: 'Unreachable', message: 'connection refused' },
       finishedAt: new Date(),

@@ -11,7 +11,7 @@ import {
   type StoreOp,
 } from '../../../../libs/store/src/index.ts';
 import type { ClusterTargets, ProbeTarget } from './cluster-targets.ts';
-import type { MemberEndpoint } from './member-http.ts';
+import { MemberClient } from './member-http.ts';
 import { probeCluster, type ClusterProbeResult } from './probe-cluster.ts';
 import { ProbeScheduler } from './probe-scheduler.ts';
 import type { ProberMetrics } from './prober-metrics.ts';
@@ -47,6 +47,8 @@ interface Known {
   sinceInventory: number | undefined;
   /** Whether the last probe's readiness check succeeded (inventory is only read then). */
   lastReachable: boolean;
+  /** Connections to the cluster, for its current endpoint (replaced when the registration changes). */
+  client: MemberClient | undefined;
 }
 
 const statusKey = (name: string): RecordKey => ({ kind: CLUSTER_STATUS_KIND, id: name });
@@ -79,7 +81,7 @@ export class HealthProber {
 
     const known = new Map<string, Known>();
     for (const record of await store.list<ClusterStatus>(CLUSTER_STATUS_KIND)) {
-      known.set(record.key.id, { version: record.version, status: record.data, sinceInventory: undefined, lastReachable: true });
+      known.set(record.key.id, { version: record.version, status: record.data, sinceInventory: undefined, lastReachable: true, client: undefined });
     }
     let targets = new Map<string, ProbeTarget>();
 
@@ -114,13 +116,13 @@ export class HealthProber {
       if (target === undefined) return;
       let entry = known.get(name);
       if (entry === undefined) {
-        entry = { version: undefined, status: undefined, sinceInventory: undefined, lastReachable: true };
+        entry = { version: undefined, status: undefined, sinceInventory: undefined, lastReachable: true, client: undefined };
         known.set(name, entry);
       }
       const aborted = AbortSignal.any([term.signal, probeSignal]);
       const withInventory = entry.lastReachable && (entry.sinceInventory === undefined || entry.sinceInventory + 1 >= policy.inventoryEvery);
       const started = performance.now();
-      const result = await this.runProbe(target, withInventory, aborted);
+      const result = await this.runProbe(target, entry, withInventory, aborted);
       // Aborted: the prober is stopping or the cluster is gone. What it saw is not about the cluster.
       if (aborted.aborted) return;
       this.counts.probes += 1;
@@ -170,6 +172,7 @@ export class HealthProber {
       for (const [name, entry] of known) {
         if (next.has(name)) continue;
         known.delete(name);
+        entry.client?.close();
         if (entry.version === undefined) continue;
         await write(name, [{ type: 'delete', key: statusKey(name), expectedVersion: entry.version }]).catch(() => undefined);
       }
@@ -196,12 +199,13 @@ export class HealthProber {
     } finally {
       signal.removeEventListener('abort', stop);
       await scheduler.stop();
+      for (const entry of known.values()) entry.client?.close();
       logger.log({ token: lease.token }, 'prober: no longer leading');
     }
   }
 
-  private async runProbe(target: ProbeTarget, withInventory: boolean, signal: AbortSignal): Promise<ClusterProbeResult> {
-    const endpoint: MemberEndpoint | undefined = target.endpoint;
+  private async runProbe(target: ProbeTarget, entry: Known, withInventory: boolean, signal: AbortSignal): Promise<ClusterProbeResult> {
+    const endpoint = target.endpoint;
     if (endpoint === undefined) {
       return {
         outcome: { kind: 'notProbed', reason: ReadyReason.CredentialsUnavailable, message: target.unavailable ?? 'the hub cannot open the credentials' },
@@ -211,7 +215,11 @@ export class HealthProber {
         attempts: 0,
       };
     }
-    return this.probe(endpoint, { timeoutMs: this.options.policy.timeoutMs, withInventory, now: this.now }, signal);
+    if (entry.client?.endpoint !== endpoint) {
+      entry.client?.close();
+      entry.client = new MemberClient(endpoint);
+    }
+    return this.probe(entry.client, { timeoutMs: this.options.policy.timeoutMs, withInventory, now: this.now }, signal);
   }
 
   private async transitioned(target: ProbeTarget, transition: ReadyTransition): Promise<void> {

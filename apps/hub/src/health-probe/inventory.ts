@@ -1,5 +1,5 @@
 import { computeCapacity, type NodeObject, type PodObject, type ProbeInventory } from '../../../../libs/health/src/index.ts';
-import { describeTransportError, memberGet, type MemberEndpoint } from './member-http.ts';
+import { describeTransportError, type MemberClient } from './member-http.ts';
 
 /** Items per list page: bounds what one answer holds on large clusters. */
 const PAGE_SIZE = 500;
@@ -17,8 +17,8 @@ class InventoryError extends Error {
   }
 }
 
-async function getJson(endpoint: MemberEndpoint, path: string, signal: AbortSignal): Promise<unknown> {
-  const answer = await memberGet(endpoint, path, signal);
+async function getJson(client: MemberClient, path: string, signal: AbortSignal): Promise<unknown> {
+  const answer = await client.get(path, signal);
   if (answer.status !== 200) throw new InventoryError(`${path.split('?')[0]} answered ${answer.status}`, answer.status);
   try {
     return JSON.parse(answer.body) as unknown;
@@ -28,12 +28,12 @@ async function getJson(endpoint: MemberEndpoint, path: string, signal: AbortSign
 }
 
 /** Every item of a list, page by page. */
-async function listAll<T>(endpoint: MemberEndpoint, path: string, query: string, signal: AbortSignal): Promise<T[]> {
+async function listAll<T>(client: MemberClient, path: string, query: string, signal: AbortSignal): Promise<T[]> {
   const items: T[] = [];
   let token: string | undefined;
   do {
     const page = (await getJson(
-      endpoint,
+      client,
       `${path}?limit=${PAGE_SIZE}${query}${token === undefined ? '' : `&continue=${encodeURIComponent(token)}`}`,
       signal,
     )) as { items?: unknown; metadata?: { continue?: unknown } };
@@ -59,12 +59,12 @@ export interface InventoryRead {
  * Reads what the hub needs besides readiness, in parallel, each part bounded by `signal`:
  * `/version`, the API groups (`/apis`), nodes and pods (for capacity). Never throws.
  */
-export async function readInventory(endpoint: MemberEndpoint, signal: AbortSignal, now: () => Date): Promise<InventoryRead> {
+export async function readInventory(client: MemberClient, signal: AbortSignal, now: () => Date): Promise<InventoryRead> {
   const [version, groups, nodes, pods] = await Promise.allSettled([
-    getJson(endpoint, '/version', signal),
-    getJson(endpoint, '/apis', signal),
-    listAll<NodeObject>(endpoint, '/api/v1/nodes', '', signal),
-    listAll<PodObject>(endpoint, '/api/v1/pods', `&fieldSelector=${ACTIVE_BOUND_PODS}`, signal),
+    getJson(client, '/version', signal),
+    getJson(client, '/apis', signal),
+    listAll<NodeObject>(client, '/api/v1/nodes', '', signal),
+    listAll<PodObject>(client, '/api/v1/pods', `&fieldSelector=${ACTIVE_BOUND_PODS}`, signal),
   ]);
   const observedAt = now().toISOString();
   const problems: string[] = [];

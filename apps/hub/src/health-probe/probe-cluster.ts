@@ -1,6 +1,6 @@
 import { ReadyReason, type ProbeResult } from '../../../../libs/health/src/index.ts';
 import { readInventory } from './inventory.ts';
-import type { MemberEndpoint } from './member-http.ts';
+import type { MemberClient } from './member-http.ts';
 import { checkReadiness } from './readiness-check.ts';
 
 export interface ClusterProbeResult extends ProbeResult {
@@ -22,14 +22,15 @@ export interface ClusterProbeResult extends ProbeResult {
  * do its work there. Other inventory failures only leave the last known values in place.
  */
 export async function probeCluster(
-  endpoint: MemberEndpoint,
+  client: MemberClient,
   options: { readonly timeoutMs: number; readonly withInventory: boolean; readonly now: () => Date },
   signal: AbortSignal,
 ): Promise<ClusterProbeResult> {
+  client.startProbe();
   const deadline = AbortSignal.any([signal, AbortSignal.timeout(options.timeoutMs)]);
   const [{ outcome, attempts }, inventory] = await Promise.all([
-    checkReadiness(endpoint, options.timeoutMs, signal),
-    options.withInventory ? readInventory(endpoint, deadline, options.now) : undefined,
+    checkReadiness(client, options.timeoutMs, signal),
+    options.withInventory ? readInventory(client, deadline, options.now) : undefined,
   ]);
   const finishedAt = options.now();
   if (inventory === undefined) return { outcome, finishedAt, inventoryComplete: false, problems: [], attempts };

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { CONNECTION_MAX_PROBES, MemberClient } from './member-http.ts';
 import { checkReadiness } from './readiness-check.ts';
 
 type Behaviour = 'ok' | 'blackhole' | 'unauthorized' | 'not-ready' | 'no-readyz';
@@ -53,7 +54,8 @@ class FakeApiServer {
 describe('checkReadiness (hedged, on fresh connections)', () => {
   const server = new FakeApiServer();
   let base: string;
-  const endpoint = () => ({ server: base, caPem: undefined, credentials: { type: 'token' as const, token: 't' } });
+  // A new client (and pool) per check, so that each check's connections can be counted.
+  const client = (server = base) => new MemberClient({ server, caPem: undefined, credentials: { type: 'token' as const, token: 't' } });
   const never = new AbortController().signal;
 
   beforeAll(async () => {
@@ -67,21 +69,32 @@ describe('checkReadiness (hedged, on fresh connections)', () => {
     ['answers ok', ['ok'], { kind: 'success', message: '/readyz: ok' }, 1, 1],
     ['rides over one lost connection with a second one', ['blackhole', 'ok'], { kind: 'success' }, 2, 2],
     ['rides over two lost connections with a third', ['blackhole', 'blackhole', 'ok'], { kind: 'success' }, 3, 3],
-    ['falls back to /healthz where /readyz is missing', ['no-readyz'], { kind: 'success', message: '/healthz: ok' }, 1, 2],
+    ['falls back to /healthz where /readyz is missing', ['no-readyz'], { kind: 'success', message: '/healthz: ok' }, 1, 1],
     ['takes 401 as Unauthorized, without retrying', ['unauthorized'], { kind: 'failure', reason: 'Unauthorized' }, 1, 1],
     ['takes a failing readyz as NotReady and names the failed checks', ['not-ready'], { kind: 'failure', reason: 'NotReady', message: '/readyz answered 500: etcd failed: reason withheld' }, 1, 1],
   ])('%s', async (_name, script, outcome, attempts, connections) => {
     server.reset(script);
-    const check = await checkReadiness(endpoint(), 1_000, never);
+    const check = await checkReadiness(client(), 1_000, never);
     expect(check.outcome).toMatchObject(outcome);
     expect(check.attempts).toBe(attempts);
     expect(server.connections).toBe(connections);
   });
 
+  it('reuses its pooled connection, and replaces it every CONNECTION_MAX_PROBES probes', async () => {
+    server.reset(['ok']);
+    const shared = client();
+    for (let i = 0; i < CONNECTION_MAX_PROBES + 2; i++) {
+      shared.startProbe();
+      expect((await checkReadiness(shared, 1_000, never)).outcome.kind).toBe('success');
+    }
+    shared.close();
+    expect(server.connections).toBe(2);
+  });
+
   it('fails with Timeout within the timeout when nothing answers', async () => {
     server.reset(['blackhole']);
     const started = Date.now();
-    const check = await checkReadiness(endpoint(), 800, never);
+    const check = await checkReadiness(client(), 800, never);
     expect(check.outcome).toMatchObject({ kind: 'failure', reason: 'Timeout', message: 'no answer within 800 ms (3 attempts)' });
     expect(Date.now() - started).toBeLessThan(800 + 200);
   });
@@ -91,7 +104,7 @@ describe('checkReadiness (hedged, on fresh connections)', () => {
     const url = await closed.listen();
     await closed.close();
     const started = Date.now();
-    const check = await checkReadiness({ ...endpoint(), server: url }, 1_000, never);
+    const check = await checkReadiness(client(url), 1_000, never);
     expect(check).toEqual({ outcome: { kind: 'failure', reason: 'Unreachable', message: 'connection refused (3 attempts)' }, attempts: 3 });
     expect(Date.now() - started).toBeLessThan(500);
   });
@@ -101,7 +114,7 @@ describe('checkReadiness (hedged, on fresh connections)', () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 50);
     const started = Date.now();
-    await checkReadiness(endpoint(), 5_000, controller.signal);
+    await checkReadiness(client(), 5_000, controller.signal);
     expect(Date.now() - started).toBeLessThan(1_000);
   });
 });

@@ -1,5 +1,5 @@
 import { ReadyReason, type ProbeOutcome } from '../../../../libs/health/src/index.ts';
-import { describeTransportError, memberGet, type MemberEndpoint, type MemberResponse } from './member-http.ts';
+import { describeTransportError, type MemberClient, type MemberResponse } from './member-http.ts';
 
 /**
  * Attempts per readiness check. A later attempt starts when the one before has failed at
@@ -20,10 +20,10 @@ function failedChecks(body: string): string {
 }
 
 /** GET /readyz, or /healthz on servers without /readyz (404). */
-async function readyz(endpoint: MemberEndpoint, signal: AbortSignal): Promise<MemberResponse & { path: string }> {
-  const answer = await memberGet(endpoint, '/readyz', signal);
+async function readyz(client: MemberClient, signal: AbortSignal, fresh: boolean): Promise<MemberResponse & { path: string }> {
+  const answer = await client.get('/readyz', signal, { fresh });
   if (answer.status !== 404) return { ...answer, path: '/readyz' };
-  return { ...(await memberGet(endpoint, '/healthz', signal)), path: '/healthz' };
+  return { ...(await client.get('/healthz', signal, { fresh })), path: '/healthz' };
 }
 
 function outcomeOf(answer: MemberResponse & { path: string }): ProbeOutcome {
@@ -43,12 +43,13 @@ export interface ReadinessCheck {
 
 /**
  * Asks the API server whether it is ready, within `timeoutMs`, with up to {@link READINESS_ATTEMPTS}
- * attempts on fresh connections. One lost connection (a dropped SYN, a black-holed link) costs
- * a quarter of the timeout instead of the whole probe, so connection loss that a retrying client
- * would ride over is not reported as a failure; a dead or hung server still fails every attempt.
- * `signal` aborts everything (the prober is stopping).
+ * attempts: the first over the client's pooled connection, the others each on a fresh one. One
+ * lost connection (a dropped SYN, a black-holed link) costs a quarter of the timeout instead of
+ * the whole probe, so connection loss that a retrying client would ride over is not reported as
+ * a failure; a dead or hung server still fails every attempt. `signal` aborts everything (the
+ * prober is stopping).
  */
-export async function checkReadiness(endpoint: MemberEndpoint, timeoutMs: number, signal: AbortSignal): Promise<ReadinessCheck> {
+export async function checkReadiness(client: MemberClient, timeoutMs: number, signal: AbortSignal): Promise<ReadinessCheck> {
   const deadline = AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]);
   const hedgeAfterMs = Math.max(1, Math.floor(timeoutMs / (READINESS_ATTEMPTS + 1)));
   const attempts: AbortController[] = [];
@@ -89,7 +90,7 @@ export async function checkReadiness(endpoint: MemberEndpoint, timeoutMs: number
       pending += 1;
       clearTimeout(hedgeTimer);
       hedgeTimer = setTimeout(launch, hedgeAfterMs);
-      readyz(endpoint, AbortSignal.any([deadline, controller.signal])).then(
+      readyz(client, AbortSignal.any([deadline, controller.signal]), attempts.length > 1).then(
         (answer) => finish(outcomeOf(answer)),
         (error: unknown) => {
           pending -= 1;
