@@ -119,12 +119,13 @@ export class HealthProber {
         entry = { version: undefined, status: undefined, sinceInventory: undefined, lastReachable: true, client: undefined };
         known.set(name, entry);
       }
-      const aborted = AbortSignal.any([term.signal, probeSignal]);
       const withInventory = entry.lastReachable && (entry.sinceInventory === undefined || entry.sinceInventory + 1 >= policy.inventoryEvery);
       const started = performance.now();
-      const result = await this.runProbe(target, entry, withInventory, aborted);
+      // The scheduler aborts probeSignal when the cluster is removed and when it stops, which
+      // the end of the term always does (no AbortSignal.any on the long-lived term signal).
+      const result = await this.runProbe(target, entry, withInventory, probeSignal);
       // Aborted: the prober is stopping or the cluster is gone. What it saw is not about the cluster.
-      if (aborted.aborted) return;
+      if (probeSignal.aborted || term.signal.aborted) return;
       this.counts.probes += 1;
       const seconds = (performance.now() - started) / 1000;
       this.options.metrics.probed(name, result.outcome.kind === 'success' ? 'success' : result.outcome.reason, seconds, result.attempts);

@@ -8,6 +8,8 @@ import { describeTransportError, type MemberClient, type MemberResponse } from '
  */
 export const READINESS_ATTEMPTS = 3;
 
+const SETTLED = new Error('the readiness check has its answer');
+
 /** What a failing `/readyz` lists (it answers verbosely when a check fails): "[-]etcd failed: reason withheld". */
 function failedChecks(body: string): string {
   const failed = body
@@ -65,7 +67,8 @@ export async function checkReadiness(client: MemberClient, timeoutMs: number, si
       settled = true;
       clearTimeout(hedgeTimer);
       deadline.removeEventListener('abort', onDeadline);
-      for (const attempt of attempts) attempt.abort();
+      // A given reason spares the DOMException (and its stack) that abort() would build.
+      for (const attempt of attempts) if (!attempt.signal.aborted) attempt.abort(SETTLED);
       resolve({ outcome, attempts: attempts.length });
     };
     const failWithErrors = (): void => {
