@@ -28,6 +28,7 @@ describe('parseConfig', () => {
         probeSuccessThreshold: 2,
         probeConcurrency: 16,
         probeInventoryEvery: 10,
+        probeConnectionReuse: 10,
         statusStaleAfterMs: 3000,
         leaderLeaseMs: 3000,
       },
@@ -52,6 +53,7 @@ describe('parseConfig', () => {
     ['FLOTILLA_PROBE_SUCCESS_THRESHOLD', '3', { probeSuccessThreshold: 3 }],
     ['FLOTILLA_PROBE_CONCURRENCY', '64', { probeConcurrency: 64 }],
     ['FLOTILLA_PROBE_INVENTORY_EVERY', '1', { probeInventoryEvery: 1 }],
+    ['FLOTILLA_PROBE_CONNECTION_REUSE', '1', { probeConnectionReuse: 1 }],
     ['FLOTILLA_STATUS_STALE_AFTER_MS', '10000', { statusStaleAfterMs: 10000 }],
     ['FLOTILLA_LEADER_LEASE_MS', '15000', { leaderLeaseMs: 15000 }],
     [

@@ -71,6 +71,7 @@ export class HealthProbeService implements OnApplicationBootstrap {
       targets,
       policy,
       concurrency: config.probeConcurrency,
+      connectionReuse: config.probeConnectionReuse,
       metrics,
       logger: this.logger,
       onTransition: (target, transition) => this.recordTransition(target, transition),

@@ -29,6 +29,11 @@ export interface HealthProberOptions {
   readonly targets: ClusterTargets;
   readonly policy: ProbePolicy;
   readonly concurrency: number;
+  /**
+   * Probes that share a pooled connection (FLOTILLA_PROBE_CONNECTION_REUSE).
+   * @defaultValue 10
+   */
+  readonly connectionReuse?: number;
   readonly metrics: ProberMetrics;
   readonly logger: ProberLogger;
   /** Called after a transition has been written (events). Failures are logged, not retried. */
@@ -218,7 +223,7 @@ export class HealthProber {
     }
     if (entry.client?.endpoint !== endpoint) {
       entry.client?.close();
-      entry.client = new MemberClient(endpoint);
+      entry.client = new MemberClient(endpoint, { reuse: this.options.connectionReuse });
     }
     return this.probe(entry.client, { timeoutMs: this.options.policy.timeoutMs, withInventory, now: this.now }, signal);
   }

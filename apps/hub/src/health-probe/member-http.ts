@@ -22,15 +22,16 @@ export interface MemberResponse {
 const MAX_BODY_BYTES = 32 * 1024 * 1024;
 
 /**
- * Pooled connections are replaced after this many probes, so that what only a new connection
- * meets (a changed or expired server certificate, a firewall that drops new flows, connection
- * loss) shows within that many probes, while most probes reuse a connection.
+ * Default of FLOTILLA_PROBE_CONNECTION_REUSE: pooled connections are replaced after this many
+ * probes, so that what only a new connection meets (a changed or expired server certificate, a
+ * firewall that drops new flows, connection loss) shows within that many probes, while most
+ * probes reuse a connection.
  */
 export const CONNECTION_MAX_PROBES = 10;
 
 /**
  * GETs to one member's API server, each bounded by its AbortSignal. Requests go over a small
- * keep-alive pool that is replaced every {@link CONNECTION_MAX_PROBES} probes, or, with
+ * keep-alive pool that is replaced every `reuse` probes, or, with
  * `fresh`, over a connection of their own that closes after the answer. The TLS context (CA,
  * client certificate) is built once per client.
  *
@@ -47,11 +48,13 @@ export class MemberClient {
   private readonly url: URL;
   private readonly secureContext: SecureContext | undefined;
   private readonly headers: Record<string, string>;
+  private readonly reuse: number;
   private pool: HttpAgent | HttpsAgent;
   private probes = 0;
 
-  constructor(endpoint: MemberEndpoint) {
+  constructor(endpoint: MemberEndpoint, options: { readonly reuse?: number } = {}) {
     this.endpoint = endpoint;
+    this.reuse = Math.max(1, options.reuse ?? CONNECTION_MAX_PROBES);
     this.url = new URL(endpoint.server);
     this.headers = { accept: 'application/json', 'user-agent': 'flotilla-prober' };
     if (endpoint.credentials.type === 'token') this.headers.authorization = `Bearer ${endpoint.credentials.token}`;
@@ -65,10 +68,10 @@ export class MemberClient {
     this.pool = this.newPool();
   }
 
-  /** Call once per probe: every {@link CONNECTION_MAX_PROBES} probes the pooled connections are replaced. */
+  /** Call once per probe: every `reuse` probes the pooled connections are replaced. */
   startProbe(): void {
     this.probes += 1;
-    if (this.probes % CONNECTION_MAX_PROBES === 0) {
+    if (this.probes % this.reuse === 0) {
       // Requests in flight keep their sockets; idle ones close now.
       this.pool.destroy();
       this.pool = this.newPool();
