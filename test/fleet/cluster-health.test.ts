@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { AppsV1Api, type V1Deployment } from '@kubernetes/client-node';
+import { AppsV1Api } from '@kubernetes/client-node';
 import type { Redis } from 'ioredis';
 import { createHub, type Hub } from '../../apps/hub/src/create-hub.ts';
 import { probePolicyFrom } from '../../apps/hub/src/health-probe/health-probe.service.ts';
@@ -13,6 +13,7 @@ import { LogLines } from '../integration/support/log-lines.ts';
 import { deleteKeysWithPrefix, testPrefix } from '../integration/support/test-prefix.ts';
 import { Fleet } from './fleet.ts';
 import type { MemberCluster } from './member-cluster.ts';
+import { testDeployment } from './test-deployment.ts';
 
 // Three real control planes one after another on a 2-core machine.
 const CLUSTER_START_MS = 300_000;
@@ -24,22 +25,6 @@ const MI = 2 ** 20;
 
 function report(line: string): void {
   process.stderr.write(`flotilla health: ${line}\n`);
-}
-
-function deployment(name: string, replicas: number): V1Deployment {
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name, namespace: 'default' },
-    spec: {
-      replicas,
-      selector: { matchLabels: { app: name } },
-      template: {
-        metadata: { labels: { app: name } },
-        spec: { containers: [{ name: 'web', image: 'nginx:1.29', resources: { requests: { cpu: '100m', memory: '64Mi' } } }] },
-      },
-    },
-  };
 }
 
 describe('cluster health tracking on real member clusters', () => {
@@ -146,7 +131,7 @@ describe('cluster health tracking on real member clusters', () => {
   it('counts the requests of scheduled pods in requested capacity', async () => {
     const before = (await status(a.name))?.capacity?.requested;
     expect(before).toBeDefined();
-    await a.kubeConfig().makeApiClient(AppsV1Api).createNamespacedDeployment({ namespace: 'default', body: deployment('health-web', 3) });
+    await a.kubeConfig().makeApiClient(AppsV1Api).createNamespacedDeployment({ namespace: 'default', body: testDeployment('health-web', 3) });
     const seen = await waitForStatus(a.name, 'requests of 3 pods', 60_000, (s) => s.capacity?.requested.pods === (before?.pods ?? 0) + 3);
     expect(seen.capacity?.requested).toEqual({
       cpuMillis: (before?.cpuMillis ?? 0) + 300,

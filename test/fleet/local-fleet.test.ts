@@ -2,27 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { AppsV1Api, CoreV1Api, VersionApi, type V1Deployment } from '@kubernetes/client-node';
 import { Fleet } from './fleet.ts';
 import { type MemberCluster } from './member-cluster.ts';
+import { testDeployment } from './test-deployment.ts';
 
 // Real control planes on a 2-core machine: starting two takes a while.
 const CLUSTER_START_MS = 240_000;
-
-function deployment(name: string, replicas: number): V1Deployment {
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name, namespace: 'default' },
-    spec: {
-      replicas,
-      selector: { matchLabels: { app: name } },
-      template: {
-        metadata: { labels: { app: name } },
-        spec: {
-          containers: [{ name: 'web', image: 'nginx:1.29', resources: { requests: { cpu: '100m', memory: '64Mi' } } }],
-        },
-      },
-    },
-  };
-}
 
 async function eventually<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -81,7 +64,7 @@ describe('local fleet of real member clusters', () => {
   it('runs a Deployment to Available in each cluster', async () => {
     for (const [cluster, replicas] of [[a, 3], [b, 2]] as const) {
       const apps = cluster.kubeConfig().makeApiClient(AppsV1Api);
-      await apps.createNamespacedDeployment({ namespace: 'default', body: deployment('web', replicas) });
+      await apps.createNamespacedDeployment({ namespace: 'default', body: testDeployment('web', replicas) });
       const ready = await eventually(`web Available in ${cluster.name}`, 90_000, async () => {
         const d = await apps.readNamespacedDeployment({ name: 'web', namespace: 'default' });
         return available(d) ? d : undefined;
