@@ -18,6 +18,8 @@ export interface FilterFailure {
 export interface FilterContext {
   readonly policy: PlacementPolicy;
   readonly needs: WorkloadNeeds;
+  /** {@link kindChecks} of `needs.kinds`. */
+  readonly kinds: readonly KindCheck[];
   /** The cluster's free room, counting the workload's own previous replicas there as free. */
   readonly free: ResourceAmounts | undefined;
 }
@@ -31,11 +33,25 @@ export interface FeasibleCluster {
   readonly fit: number;
 }
 
-/** `apps/v1/Deployment` is served when the list names the kind, `apps/v1` or `apps`; core kinds (`v1/ConfigMap`) always are. */
-function servesKind(served: readonly string[], kind: string): boolean {
-  const parts = kind.split('/');
-  if (parts.length < 3) return true;
-  return served.includes(kind) || served.includes(parts.slice(0, -1).join('/')) || served.includes(parts[0] as string);
+/** A needed kind split once per decision, not once per cluster. */
+export interface KindCheck {
+  readonly kind: string;
+  /** Absent for the core group, which every cluster serves. */
+  readonly groupVersion?: string;
+  readonly group?: string;
+}
+
+/** Splits `apps/v1/Deployment` into what a served list may name: the kind, `apps/v1` or `apps`. */
+export function kindChecks(kinds: readonly string[]): KindCheck[] {
+  return kinds.map((kind) => {
+    const parts = kind.split('/');
+    return parts.length < 3 ? { kind } : { kind, groupVersion: parts.slice(0, -1).join('/'), group: parts[0] as string };
+  });
+}
+
+function servesKind(served: readonly string[], check: KindCheck): boolean {
+  if (check.group === undefined) return true;
+  return served.includes(check.group) || served.includes(check.groupVersion as string) || served.includes(check.kind);
 }
 
 /**
@@ -43,18 +59,21 @@ function servesKind(served: readonly string[], kind: string): boolean {
  * and returns the cluster with its group and fit, or every failure found.
  */
 export function filterCluster(cluster: ClusterSnapshot, context: FilterContext): FeasibleCluster | FilterFailure[] {
-  const { policy, needs, free } = context;
+  const { policy, needs, free, kinds } = context;
   const failures: FilterFailure[] = [];
   const affinity = affinityGroup(policy.clusterAffinity, policy.fallbackGroups, cluster);
   if ('mismatch' in affinity) failures.push({ code: 'AffinityMismatch', reason: affinity.mismatch, label: 'outside affinity' });
   if (cluster.cordoned) failures.push({ code: 'Cordoned', reason: 'cluster is cordoned', label: 'cordoned' });
-  const taints = untoleratedTaints(cluster.taints, policy.tolerations ?? []);
+  const taints = cluster.taints.length === 0 ? cluster.taints : untoleratedTaints(cluster.taints, policy.tolerations ?? []);
   if (taints.length > 0) {
     const list = taints.map((taint) => `${taint.key}${taint.value === undefined ? '' : `=${taint.value}`}:${taint.effect}`).join(', ');
     failures.push({ code: 'TaintNotTolerated', reason: `taint not tolerated: ${list}`, label: 'with untolerated taints' });
   }
   if (cluster.ready !== 'True') failures.push({ code: 'NotReady', reason: `Ready is ${cluster.ready}`, label: 'not Ready' });
-  const missing = needs.kinds.filter((kind) => cluster.served === undefined || !servesKind(cluster.served, kind));
+  const served = cluster.served;
+  const missing = kinds.every((check) => served !== undefined && servesKind(served, check))
+    ? []
+    : kinds.filter((check) => served === undefined || !servesKind(served, check)).map((check) => check.kind);
   if (missing.length > 0) {
     const reason = cluster.served === undefined ? `served kinds not known yet (needs ${missing.join(', ')})` : `does not serve ${missing.join(', ')}`;
     failures.push({ code: 'KindNotServed', reason, label: 'not serving a needed kind' });

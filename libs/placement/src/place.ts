@@ -1,5 +1,5 @@
 import type { ResourceAmounts } from '../../clusters/src/cluster.ts';
-import { filterCluster, type FeasibleCluster, type FilterFailure } from './filters.ts';
+import { filterCluster, kindChecks, type FeasibleCluster, type FilterFailure } from './filters.ts';
 import type { ClusterSnapshot, FleetSnapshot } from './fleet-snapshot.ts';
 import { matchesTerm } from './label-match.ts';
 import { largestRemainder } from './largest-remainder.ts';
@@ -26,6 +26,14 @@ const LABELS: Readonly<Record<'SpreadLimit' | 'ZeroWeight' | 'NotNeeded', string
 
 const byName = (a: ClusterSnapshot, b: ClusterSnapshot): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
+/** The clusters in name order; a snapshot already in that order (the usual case) is not copied or sorted again. */
+function sortedByName(clusters: readonly ClusterSnapshot[]): readonly ClusterSnapshot[] {
+  for (let i = 1; i < clusters.length; i += 1) {
+    if (byName(clusters[i - 1] as ClusterSnapshot, clusters[i] as ClusterSnapshot) > 0) return [...clusters].sort(byName);
+  }
+  return clusters;
+}
+
 /** The snapshot's free room plus what the workload's own previous replicas hold there, so they do not push it away. */
 function freeFor(cluster: ClusterSnapshot, needs: WorkloadNeeds, previousReplicas: number): ResourceAmounts | undefined {
   const free = cluster.free;
@@ -50,7 +58,7 @@ function weightOf(rules: readonly WeightRule[], cluster: ClusterSnapshot): numbe
  */
 export function place(input: PlacementInput): PlacementDecision {
   const { policy, workload } = input;
-  const clusters = [...input.snapshot.clusters].sort(byName);
+  const clusters = sortedByName(input.snapshot.clusters);
   const previous = new Map<string, number>();
   for (const entry of input.previous?.clusters ?? []) previous.set(entry.name, entry.replicas);
 
@@ -63,9 +71,10 @@ export function place(input: PlacementInput): PlacementDecision {
 
   // Filter.
   const feasible: FeasibleCluster[] = [];
+  const kinds = kindChecks(workload.kinds);
   for (const cluster of clusters) {
     const free = freeFor(cluster, workload, previous.get(cluster.name) ?? 0);
-    const result = filterCluster(cluster, { policy, needs: workload, free });
+    const result = filterCluster(cluster, { policy, needs: workload, kinds, free });
     if (Array.isArray(result)) {
       const failures: FilterFailure[] = result;
       leaveOut(cluster.name, (failures[0] as FilterFailure).code, failures.map((f) => f.reason), failures.map((f) => f.label));
@@ -88,13 +97,11 @@ export function place(input: PlacementInput): PlacementDecision {
   if (feasible.length === 0) return finish(new Map(), `0/${total} clusters fit${labels.length > 0 ? `: ${countLabels(labels)}` : ''}`, workload.replicas);
 
   // Score: earlier fallback group, more room for replicas, already there, then name.
-  const ranked = [...feasible].sort(
-    (a, b) =>
-      a.group - b.group ||
-      (a.fit === b.fit ? 0 : b.fit - a.fit) ||
-      Number(previous.has(b.cluster.name)) - Number(previous.has(a.cluster.name)) ||
-      byName(a.cluster, b.cluster),
-  );
+  const keyed = feasible.map((cluster, index) => ({ cluster, index, before: previous.has(cluster.cluster.name) ? 0 : 1 }));
+  // feasible is in name order already, so its index breaks the last ties by name.
+  const ranked = keyed
+    .sort((a, b) => a.cluster.group - b.cluster.group || (a.cluster.fit === b.cluster.fit ? 0 : b.cluster.fit - a.cluster.fit) || a.before - b.before || a.index - b.index)
+    .map((entry) => entry.cluster);
 
   // Select.
   const spread = applySpread(ranked, policy.spread ?? []);
@@ -158,7 +165,8 @@ export function place(input: PlacementInput): PlacementDecision {
         }
       } else {
         // Largest-remainder ties go by name.
-        const byNameMembers = [...members].sort((a, b) => byName(a.cluster, b.cluster));
+        const inGroup = new Set(members);
+        const byNameMembers = feasible.filter((cluster) => inGroup.has(cluster));
         const shares = largestRemainder(
           remaining,
           byNameMembers.map((cluster) => weights.get(cluster.cluster.name) ?? 0),
@@ -180,9 +188,17 @@ export function place(input: PlacementInput): PlacementDecision {
     for (const cluster of spread.selected) leaveOut(cluster.cluster.name, 'SpreadLimit', [reason], [LABELS.SpreadLimit]);
     return finish(new Map(), `0/${total} clusters placed: ${reason}`, workload.replicas);
   }
+  const notNeededDiagnoses = new Map<string, ClusterDiagnosis>();
   for (const cluster of spread.selected) {
     const name = cluster.cluster.name;
-    if ((placed.get(name) ?? 0) === 0 && !diagnosis.has(name)) leaveOut(name, 'NotNeeded', [notNeeded.get(name) ?? 'no replica left for it'], [LABELS.NotNeeded]);
+    if ((placed.get(name) ?? 0) === 0 && !diagnosis.has(name)) {
+      // Many clusters share a reason on a large fleet: one diagnosis object per reason.
+      const reason = notNeeded.get(name) ?? 'no replica left for it';
+      let shared = notNeededDiagnoses.get(reason);
+      if (shared === undefined) notNeededDiagnoses.set(reason, (shared = { code: 'NotNeeded', reasons: [reason] }));
+      diagnosis.set(name, shared);
+      labels.push(LABELS.NotNeeded);
+    }
   }
 
   const used = [...placed.values()].filter((n) => n > 0);
