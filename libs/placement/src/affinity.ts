@@ -19,16 +19,12 @@ export function affinityMismatch(affinity: ClusterAffinity, cluster: ClusterSnap
  * The index of the first fallback group the cluster matches (0 without groups), or the reason
  * it matches none.
  */
-export function affinityGroup(
-  affinity: ClusterAffinity | undefined,
-  groups: readonly ClusterAffinity[] | undefined,
-  cluster: ClusterSnapshot,
-): { readonly group: number } | { readonly mismatch: string } {
+export function affinityGroup(affinity: ClusterAffinity | undefined, groups: readonly ClusterAffinity[] | undefined, cluster: ClusterSnapshot): number | string {
   const outside = affinity === undefined ? undefined : affinityMismatch(affinity, cluster);
-  if (outside !== undefined) return { mismatch: `outside cluster affinity: ${outside}` };
-  if (groups === undefined || groups.length === 0) return { group: 0 };
+  if (outside !== undefined) return `outside cluster affinity: ${outside}`;
+  if (groups === undefined || groups.length === 0) return 0;
   for (let group = 0; group < groups.length; group += 1) {
-    if (affinityMismatch(groups[group] as ClusterAffinity, cluster) === undefined) return { group };
+    if (affinityMismatch(groups[group] as ClusterAffinity, cluster) === undefined) return group;
   }
-  return { mismatch: `in none of the ${groups.length} fallback groups` };
+  return `in none of the ${groups.length} fallback groups`;
 }

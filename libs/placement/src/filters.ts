@@ -20,8 +20,6 @@ export interface FilterContext {
   readonly needs: WorkloadNeeds;
   /** {@link kindChecks} of `needs.kinds`. */
   readonly kinds: readonly KindCheck[];
-  /** The cluster's free room, counting the workload's own previous replicas there as free. */
-  readonly free: ResourceAmounts | undefined;
 }
 
 /** A cluster that passed every filter. */
@@ -56,37 +54,45 @@ function servesKind(served: readonly string[], check: KindCheck): boolean {
 
 /**
  * Runs every filter, in a fixed order (affinity, cordon, taints, readiness, kinds, capacity),
- * and returns the cluster with its group and fit, or every failure found.
+ * and returns the cluster with its group and fit, or every failure found. `free` is the
+ * cluster's free room, counting the workload's own previous replicas there as free.
  */
-export function filterCluster(cluster: ClusterSnapshot, context: FilterContext): FeasibleCluster | FilterFailure[] {
-  const { policy, needs, free, kinds } = context;
-  const failures: FilterFailure[] = [];
-  const affinity = affinityGroup(policy.clusterAffinity, policy.fallbackGroups, cluster);
-  if ('mismatch' in affinity) failures.push({ code: 'AffinityMismatch', reason: affinity.mismatch, label: 'outside affinity' });
-  if (cluster.cordoned) failures.push({ code: 'Cordoned', reason: 'cluster is cordoned', label: 'cordoned' });
-  const taints = cluster.taints.length === 0 ? cluster.taints : untoleratedTaints(cluster.taints, policy.tolerations ?? []);
-  if (taints.length > 0) {
-    const list = taints.map((taint) => `${taint.key}${taint.value === undefined ? '' : `=${taint.value}`}:${taint.effect}`).join(', ');
-    failures.push({ code: 'TaintNotTolerated', reason: `taint not tolerated: ${list}`, label: 'with untolerated taints' });
-  }
-  if (cluster.ready !== 'True') failures.push({ code: 'NotReady', reason: `Ready is ${cluster.ready}`, label: 'not Ready' });
-  const served = cluster.served;
-  const missing = kinds.every((check) => served !== undefined && servesKind(served, check))
-    ? []
-    : kinds.filter((check) => served === undefined || !servesKind(served, check)).map((check) => check.kind);
-  if (missing.length > 0) {
-    const reason = cluster.served === undefined ? `served kinds not known yet (needs ${missing.join(', ')})` : `does not serve ${missing.join(', ')}`;
-    failures.push({ code: 'KindNotServed', reason, label: 'not serving a needed kind' });
-  }
-  // Duplicated puts every replica on each cluster; Divided needs room for one at least.
-  const replicas = policy.replicaScheduling.type === 'Duplicated' ? Math.max(1, needs.replicas) : 1;
-  if (free === undefined) {
-    failures.push({ code: 'InsufficientCapacity', reason: 'capacity not known yet', label: 'of unknown capacity' });
-  } else {
-    for (const shortage of shortages(free, needs.perReplica, replicas)) {
-      failures.push({ code: 'InsufficientCapacity', reason: shortage.reason, label: `short of ${shortage.resource}` });
+export function filterCluster(cluster: ClusterSnapshot, context: FilterContext, free: ResourceAmounts | undefined): FeasibleCluster | FilterFailure[] {
+  const { policy, needs, kinds } = context;
+  // Most clusters pass: the failure list is only made for those that do not.
+  let failures: FilterFailure[] | undefined;
+  const fail = (failure: FilterFailure): void => {
+    (failures ??= []).push(failure);
+  };
+  const group = affinityGroup(policy.clusterAffinity, policy.fallbackGroups, cluster);
+  if (typeof group === 'string') fail({ code: 'AffinityMismatch', reason: group, label: 'outside affinity' });
+  if (cluster.cordoned) fail({ code: 'Cordoned', reason: 'cluster is cordoned', label: 'cordoned' });
+  if (cluster.taints.length > 0) {
+    const taints = untoleratedTaints(cluster.taints, policy.tolerations ?? []);
+    if (taints.length > 0) {
+      const list = taints.map((taint) => `${taint.key}${taint.value === undefined ? '' : `=${taint.value}`}:${taint.effect}`).join(', ');
+      fail({ code: 'TaintNotTolerated', reason: `taint not tolerated: ${list}`, label: 'with untolerated taints' });
     }
   }
-  if (failures.length > 0 || free === undefined || 'mismatch' in affinity) return failures;
-  return { cluster, group: affinity.group, fit: replicasFit(free, needs.perReplica) };
+  if (cluster.ready !== 'True') fail({ code: 'NotReady', reason: `Ready is ${cluster.ready}`, label: 'not Ready' });
+  const served = cluster.served;
+  if (!kinds.every((check) => served !== undefined && servesKind(served, check))) {
+    const missing = kinds.filter((check) => served === undefined || !servesKind(served, check)).map((check) => check.kind);
+    const reason = served === undefined ? `served kinds not known yet (needs ${missing.join(', ')})` : `does not serve ${missing.join(', ')}`;
+    fail({ code: 'KindNotServed', reason, label: 'not serving a needed kind' });
+  }
+  if (free === undefined) {
+    fail({ code: 'InsufficientCapacity', reason: 'capacity not known yet', label: 'of unknown capacity' });
+    return failures as FilterFailure[];
+  }
+  const fit = replicasFit(free, needs.perReplica);
+  // Duplicated puts every replica on each cluster; Divided needs room for one at least.
+  const replicas = policy.replicaScheduling.type === 'Duplicated' ? Math.max(1, needs.replicas) : 1;
+  if (fit < replicas) {
+    for (const shortage of shortages(free, needs.perReplica, replicas)) {
+      fail({ code: 'InsufficientCapacity', reason: shortage.reason, label: `short of ${shortage.resource}` });
+    }
+  }
+  if (failures !== undefined || typeof group === 'string') return failures ?? [];
+  return { cluster, group, fit };
 }

@@ -5,6 +5,7 @@ import { matchesTerm } from './label-match.ts';
 import { largestRemainder } from './largest-remainder.ts';
 import type { ClusterDiagnosis, DiagnosisCode, PlacementDecision } from './placement-decision.ts';
 import type { PlacementPolicy, WeightRule } from './placement-policy.ts';
+import { rank } from './rank.ts';
 import { applySpread } from './spread.ts';
 import { countLabels } from './summary.ts';
 import type { PreviousPlacement, WorkloadNeeds } from './workload-needs.ts';
@@ -72,9 +73,10 @@ export function place(input: PlacementInput): PlacementDecision {
   // Filter.
   const feasible: FeasibleCluster[] = [];
   const kinds = kindChecks(workload.kinds);
+  const context = { policy, needs: workload, kinds };
   for (const cluster of clusters) {
     const free = freeFor(cluster, workload, previous.get(cluster.name) ?? 0);
-    const result = filterCluster(cluster, { policy, needs: workload, kinds, free });
+    const result = filterCluster(cluster, context, free);
     if (Array.isArray(result)) {
       const failures: FilterFailure[] = result;
       leaveOut(cluster.name, (failures[0] as FilterFailure).code, failures.map((f) => f.reason), failures.map((f) => f.label));
@@ -97,11 +99,7 @@ export function place(input: PlacementInput): PlacementDecision {
   if (feasible.length === 0) return finish(new Map(), `0/${total} clusters fit${labels.length > 0 ? `: ${countLabels(labels)}` : ''}`, workload.replicas);
 
   // Score: earlier fallback group, more room for replicas, already there, then name.
-  const keyed = feasible.map((cluster, index) => ({ cluster, index, before: previous.has(cluster.cluster.name) ? 0 : 1 }));
-  // feasible is in name order already, so its index breaks the last ties by name.
-  const ranked = keyed
-    .sort((a, b) => a.cluster.group - b.cluster.group || (a.cluster.fit === b.cluster.fit ? 0 : b.cluster.fit - a.cluster.fit) || a.before - b.before || a.index - b.index)
-    .map((entry) => entry.cluster);
+  const ranked = rank(feasible, (name) => previous.has(name));
 
   // Select.
   const spread = applySpread(ranked, policy.spread ?? []);
