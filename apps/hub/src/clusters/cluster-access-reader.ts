@@ -55,6 +55,11 @@ export class ClusterAccessReader {
     return this.box.seal(JSON.stringify(credentials), credentialsContext(name));
   }
 
+  /** True when the record's credentials were sealed with a key other than the active one. */
+  needsReseal(record: ClusterRecord): boolean {
+    return this.box.needsReseal(record.credentials);
+  }
+
   /** Id of the key that seals new credentials. */
   get activeKeyId(): string {
     return this.box.activeKeyId;

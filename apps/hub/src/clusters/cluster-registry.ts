@@ -196,7 +196,7 @@ export class ClusterRegistry {
     let from: string | undefined;
     const stored = await this.retryOnConflict(async () => {
       const current = await this.store.get<ClusterRecord>(clusterKey(name));
-      if (current.data.credentials.keyId === this.access.activeKeyId) return current;
+      if (!this.access.needsReseal(current.data)) return current;
       from = current.data.credentials.keyId;
       const credentials = this.access.open(current.data).credentials;
       const record: ClusterRecord = { ...current.data, credentials: this.access.seal(name, credentials) };

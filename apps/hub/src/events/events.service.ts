@@ -67,11 +67,6 @@ export class EventsService {
     return out.slice(0, limit);
   }
 
-  /** Drops an object's own stream (its events stay in the hub-wide one). */
-  async forget(object: EventObject): Promise<void> {
-    await this.redis.del(this.objectKey(object));
-  }
-
   private async read(key: string, count: number, end = '+'): Promise<FlotillaEvent[]> {
     const entries = await this.redis.xrevrange(key, end, '-', 'COUNT', count);
     return entries.map(([id, flat]) => {
