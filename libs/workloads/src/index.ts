@@ -1,0 +1,14 @@
+export * from './workload.ts';
+export { parseOverrideRules, parseOverrideSet, MAX_OVERRIDE_REPLICAS } from './parse-overrides.ts';
+export { DEFAULT_PLACEMENT, parsePlacementPolicy } from './parse-placement-policy.ts';
+export { MAX_MANIFESTS, parseWorkload, parseWorkloadDocuments, RESERVED_NAMESPACES, WORKLOAD_API_VERSION, WORKLOAD_DOCUMENT_KIND } from './parse-workload.ts';
+export {
+  DEFAULT_PRIORITY,
+  MAX_PRIORITY,
+  MIN_PRIORITY,
+  PRIORITY_CLASSES,
+  priorityName,
+  queuePriority,
+  readPriority,
+  type PriorityClassName,
+} from './priority.ts';
