@@ -12,3 +12,25 @@ export {
   readPriority,
   type PriorityClassName,
 } from './priority.ts';
+export {
+  aggregateStatus,
+  type AggregateStatusInput,
+  type ClusterStatusEntry,
+  type WorkloadPhase,
+  type WorkloadStatusView,
+} from './aggregate-status.ts';
+export { applyJsonPatch, JsonPatchError } from './json-patch.ts';
+export { memberStatusFromObjects, type LiveObject, type MemberStatusInput } from './member-status.ts';
+export { workloadNeeds } from './needs.ts';
+export { planPrune, type ObjectRef, type PrunePlanInput } from './prune-plan.ts';
+export {
+  carriesReplicas,
+  InvalidOverrideResultError,
+  MissingOverrideSetError,
+  objectKey,
+  podSpecOf,
+  renderForCluster,
+  replicaCount,
+  type RenderedObject,
+  type RenderInput,
+} from './render.ts';
