@@ -14,6 +14,7 @@ import { MetricsModule } from './metrics/metrics.module.ts';
 import { ProblemFilter } from './problems/problem.filter.ts';
 import { RedisModule } from './redis/redis.module.ts';
 import { ShutdownModule } from './shutdown/shutdown.module.ts';
+import { WorkloadsModule } from './workloads/workloads.module.ts';
 
 @Module({})
 export class AppModule {
@@ -31,6 +32,7 @@ export class AppModule {
         MetricsModule,
         HealthModule,
         HealthProbeModule,
+        WorkloadsModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],
     };

@@ -217,6 +217,58 @@ export const configVariables = {
       'TTL of the Redis lease that makes one hub replica the prober. The holder renews it every third of this; when the holder dies another replica takes over within about 4/3 of it.',
     schema: integerBetween(1000, 600_000),
   },
+  resyncPeriodMs: {
+    env: 'FLOTILLA_RESYNC_PERIOD_MS',
+    default: '15000',
+    expected: 'an integer number of milliseconds between 500 and 86400000',
+    meaning:
+      'How often every placed workload is checked on every member it runs on: its status is read again, a hub-owned field changed by hand is put back (event DriftRepaired), and a workload that could not be placed fully is placed again. Also the staleness bound of per-cluster workload status, times three.',
+    schema: integerBetween(500, 86_400_000),
+  },
+  placementConcurrency: {
+    env: 'FLOTILLA_PLACEMENT_CONCURRENCY',
+    default: '8',
+    expected: 'an integer between 1 and 1000',
+    meaning: 'Placement jobs one hub replica runs at once.',
+    schema: integerBetween(1, 1000),
+  },
+  applyConcurrency: {
+    env: 'FLOTILLA_APPLY_CONCURRENCY',
+    default: '32',
+    expected: 'an integer between 1 and 1000',
+    meaning: 'Apply, sync and cleanup jobs one hub replica runs at once (they wait on member API servers, not on the CPU).',
+    schema: integerBetween(1, 1000),
+  },
+  applyAttempts: {
+    env: 'FLOTILLA_APPLY_ATTEMPTS',
+    default: '8',
+    expected: 'an integer between 1 and 100',
+    meaning:
+      'Tries of an apply job that fails for a transient reason (member unreachable, timeout, HTTP 429 or 5xx) before it is kept as failed; waits double from FLOTILLA_RETRY_BASE_MS with jitter. Permanent failures (invalid for the member, forbidden) are not retried.',
+    schema: integerBetween(1, 100),
+  },
+  retryBaseMs: {
+    env: 'FLOTILLA_RETRY_BASE_MS',
+    default: '500',
+    expected: 'an integer number of milliseconds between 10 and 600000',
+    meaning: 'First wait before a failed job is tried again; it doubles with every try (with up to 50% jitter).',
+    schema: integerBetween(10, 600_000),
+  },
+  cleanupRetryMaxMs: {
+    env: 'FLOTILLA_CLEANUP_RETRY_MAX_MS',
+    default: '30000',
+    expected: 'an integer number of milliseconds between 100 and 3600000',
+    meaning:
+      'Longest wait between two tries to remove a deleted workload from a member that was unreachable (a "cleanup pending" mark). Such cleanups are retried until they succeed or the mark is dropped through the API, so a member that comes back is cleaned within about this long.',
+    schema: integerBetween(100, 3_600_000),
+  },
+  memberRequestTimeoutMs: {
+    env: 'FLOTILLA_MEMBER_REQUEST_TIMEOUT_MS',
+    default: '10000',
+    expected: 'an integer number of milliseconds between 100 and 600000',
+    meaning: 'Bound of one request of an apply, sync or cleanup job to a member API server; a request without an answer by then fails as transient.',
+    schema: integerBetween(100, 600_000),
+  },
 } as const satisfies Record<string, ConfigVariable<unknown>>;
 
 /** The fields of {@link Config}. */

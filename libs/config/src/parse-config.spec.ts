@@ -31,6 +31,13 @@ describe('parseConfig', () => {
         probeConnectionReuse: 10,
         statusStaleAfterMs: 3000,
         leaderLeaseMs: 3000,
+        resyncPeriodMs: 15000,
+        placementConcurrency: 8,
+        applyConcurrency: 32,
+        applyAttempts: 8,
+        retryBaseMs: 500,
+        cleanupRetryMaxMs: 30000,
+        memberRequestTimeoutMs: 10000,
       },
     });
     expect(result.ok && Object.isFrozen(result.config)).toBe(true);

@@ -3,9 +3,10 @@ import { ValidationError, type InvalidParam } from '../../../../libs/errors/src/
 import type { FlotillaEvent } from '../../../../libs/events/src/index.ts';
 import { EventsService } from './events.service.ts';
 
-const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/;
+// A cluster name, or `<namespace>/<name>` of a workload.
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,252}(\/[A-Za-z0-9][A-Za-z0-9._-]{0,252})?$/;
 
-/** GET /api/v1/events?kind=Cluster&name=member-a&limit=100: newest first. */
+/** GET /api/v1/events?kind=Cluster&name=member-a&limit=100 (or kind=Workload&name=shop/web): newest first. */
 @Controller('api/v1/events')
 export class EventsController {
   constructor(private readonly events: EventsService) {}

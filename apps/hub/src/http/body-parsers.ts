@@ -16,19 +16,29 @@ function position(text: string, offset: number): string {
   return `line ${before.split('\n').length}, column ${offset - before.lastIndexOf('\n')}`;
 }
 
-/** One YAML document to plain data. Errors give a code and a position, never the offending line (it may hold a secret). */
+/**
+ * A YAML body to plain data: one document as itself, several (`---`) as an array of documents,
+ * which the workload API reads as a workload plus its manifests. Empty documents are dropped.
+ * Errors give a code and a position, never the offending line (it may hold a secret).
+ */
 export function parseYamlBody(raw: Buffer): unknown {
   const text = raw.toString('utf8');
   const documents = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: true });
-  if (documents.length !== 1) throw refuse(`must be one YAML document, found ${documents.length}`);
-  const document = documents[0] as (typeof documents)[number];
-  const error = document.errors[0];
-  if (error) throw refuse(`is not valid YAML (${error.code} at ${position(text, error.pos[0])})`);
-  try {
-    return document.toJS({ maxAliasCount: 50 }) as unknown;
-  } catch {
-    throw refuse('is not valid YAML (too many aliases)');
+  if (!Array.isArray(documents)) throw refuse('is an empty YAML stream');
+  const values: unknown[] = [];
+  for (const document of documents) {
+    const error = document.errors[0];
+    if (error) throw refuse(`is not valid YAML (${error.code} at ${position(text, error.pos[0])})`);
+    let value: unknown;
+    try {
+      value = document.toJS({ maxAliasCount: 50 }) as unknown;
+    } catch {
+      throw refuse('is not valid YAML (too many aliases)');
+    }
+    if (value !== null && value !== undefined) values.push(value);
   }
+  if (values.length === 0) throw refuse('holds no YAML document');
+  return values.length === 1 ? values[0] : values;
 }
 
 /**

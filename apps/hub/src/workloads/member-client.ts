@@ -1,0 +1,127 @@
+import {
+  ApiException,
+  createConfiguration,
+  type KubernetesObject,
+  KubernetesObjectApi,
+  Observable,
+  type ObservableMiddleware,
+  PatchStrategy,
+  ServerConfiguration,
+} from '@kubernetes/client-node';
+import type { LiveObject as WorkloadLiveObject } from '../../../../libs/workloads/src/index.ts';
+import type { ClusterAccess } from '../clusters/cluster-access.ts';
+import { memberKubeConfig } from '../clusters/member-kube-config.ts';
+
+/** The field manager of every server-side apply the hub makes. */
+export const FIELD_MANAGER = 'flotilla';
+
+/** Annotation on namespaces the hub created (they are never labelled managed-by: deleting one would take everything in it). */
+export const CREATED_NAMESPACE_ANNOTATION = 'flotilla.dev/created-namespace';
+
+/** What identifies an object on a member. */
+export interface ObjectRef {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly namespace: string;
+  readonly name: string;
+}
+
+/** An object as read back from a member, with the fields the hub looks at. */
+export type LiveObject = KubernetesObject & WorkloadLiveObject;
+
+/**
+ * One member's API as the apply, sync and cleanup jobs use it: server-side apply, read, list by
+ * label and delete with a UID precondition, for any kind (discovery through
+ * @kubernetes/client-node's KubernetesObjectApi, cached per client). Every request is bounded by
+ * `timeoutMs`. Errors are the client's (ApiException with the HTTP code, or a network error): see
+ * classifyMemberError.
+ */
+export class MemberClient {
+  private readonly api: KubernetesObjectApi;
+  private readonly namespaces = new Set<string>();
+
+  constructor(
+    readonly cluster: string,
+    access: ClusterAccess,
+    timeoutMs: number,
+  ) {
+    const kc = memberKubeConfig(access);
+    const timeout: ObservableMiddleware = {
+      pre: (context) => {
+        context.setSignal(AbortSignal.timeout(timeoutMs));
+        return new Observable(Promise.resolve(context));
+      },
+      post: (context) => new Observable(Promise.resolve(context)),
+    };
+    this.api = new KubernetesObjectApi(
+      createConfiguration({ baseServer: new ServerConfiguration(access.server, {}), authMethods: { default: kc }, middleware: [timeout] }),
+    );
+  }
+
+  /** Creates the namespace when it is missing (remembered per client, so asked once). Never labels or changes an existing one. */
+  async ensureNamespace(namespace: string): Promise<void> {
+    if (this.namespaces.has(namespace)) return;
+    const header = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } };
+    try {
+      await this.api.read(header);
+    } catch (error) {
+      if (!(error instanceof ApiException) || error.code !== 404) throw error;
+      try {
+        await this.api.create({ ...header, metadata: { name: namespace, annotations: { [CREATED_NAMESPACE_ANNOTATION]: 'true' } } }, undefined, undefined, FIELD_MANAGER);
+      } catch (createError) {
+        if (!(createError instanceof ApiException) || createError.code !== 409) throw createError;
+      }
+    }
+    this.namespaces.add(namespace);
+  }
+
+  /** Server-side apply with Flotilla's field manager, taking over fields another manager changed (force). */
+  async apply(object: KubernetesObject): Promise<LiveObject> {
+    // The client fills in defaults on the object it is given: hand it a copy.
+    return (await this.api.patch(structuredClone(object), undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply));
+  }
+
+  /** The object, or undefined when the member answers 404. */
+  async read(ref: ObjectRef): Promise<LiveObject | undefined> {
+    try {
+      return await this.api.read<LiveObject>({ apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, namespace: ref.namespace } });
+    } catch (error) {
+      if (error instanceof ApiException && error.code === 404) return undefined;
+      throw error;
+    }
+  }
+
+  /** Every object of a kind in a namespace that matches the label selector, all pages. Throws on any failure. */
+  async list(apiVersion: string, kind: string, namespace: string, labelSelector: string): Promise<LiveObject[]> {
+    const out: LiveObject[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.api.list<LiveObject>(apiVersion, kind, namespace, undefined, undefined, undefined, undefined, labelSelector, 500, token);
+      out.push(...page.items);
+      token = page.metadata?._continue || undefined;
+    } while (token);
+    return out;
+  }
+
+  /**
+   * Deletes the object only if it is still the one with `uid` (a precondition), in the
+   * background. True when deleted, false when it was already gone or replaced by another object.
+   */
+  async delete(ref: ObjectRef, uid: string): Promise<boolean> {
+    try {
+      await this.api.delete(
+        { apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, namespace: ref.namespace } },
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        'Background',
+        { preconditions: { uid }, propagationPolicy: 'Background' },
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ApiException && (error.code === 404 || error.code === 409)) return false;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,32 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CLUSTER_KIND, type ClusterRecord, type ClusterSpec } from '../../../../libs/clusters/src/index.ts';
+import type { Config } from '../../../../libs/config/src/index.ts';
+import { Store } from '../../../../libs/store/src/index.ts';
+import { ClusterAccessReader } from '../clusters/cluster-access-reader.ts';
+import { HUB_CONFIG } from '../config/hub-config.token.ts';
+import { MemberClient } from './member-client.ts';
+
+/**
+ * One {@link MemberClient} per registered cluster, rebuilt when its registration changes
+ * (credentials rotated, server moved): keyed by name and record version. Throws the store's
+ * NotFoundError for a cluster that is not registered.
+ */
+@Injectable()
+export class MemberClients {
+  private readonly clients = new Map<string, { version: number; client: MemberClient }>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly access: ClusterAccessReader,
+    @Inject(HUB_CONFIG) private readonly config: Config,
+  ) {}
+
+  async get(cluster: string): Promise<{ client: MemberClient; spec: ClusterSpec }> {
+    const record = await this.store.get<ClusterRecord>({ kind: CLUSTER_KIND, id: cluster });
+    const known = this.clients.get(cluster);
+    if (known && known.version === record.version) return { client: known.client, spec: record.data.spec };
+    const client = new MemberClient(cluster, this.access.open(record.data), this.config.memberRequestTimeoutMs);
+    this.clients.set(cluster, { version: record.version, client });
+    return { client, spec: record.data.spec };
+  }
+}

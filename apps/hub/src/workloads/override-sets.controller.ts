@@ -1,0 +1,42 @@
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Put, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { etagOf, versionFromIfMatch } from '../clusters/if-match.ts';
+import { type OverrideSetView, OverrideSetsService } from './override-sets.service.ts';
+
+@Controller('api/v1/override-sets')
+export class OverrideSetsController {
+  constructor(private readonly sets: OverrideSetsService) {}
+
+  @Post()
+  @HttpCode(201)
+  async create(@Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply): Promise<OverrideSetView> {
+    const view = await this.sets.create(body);
+    void reply.header('location', `/api/v1/override-sets/${view.metadata.name}`).header('etag', etagOf(view.metadata.version));
+    return view;
+  }
+
+  @Get()
+  async list(): Promise<{ items: OverrideSetView[] }> {
+    return { items: await this.sets.list() };
+  }
+
+  @Get(':name')
+  async get(@Param('name') name: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<OverrideSetView> {
+    const view = await this.sets.get(name);
+    void reply.header('etag', etagOf(view.metadata.version));
+    return view;
+  }
+
+  @Put(':name')
+  async update(@Param('name') name: string, @Body() body: unknown, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<OverrideSetView> {
+    const view = await this.sets.update(name, body, versionFromIfMatch(ifMatch));
+    void reply.header('etag', etagOf(view.metadata.version));
+    return view;
+  }
+
+  @Delete(':name')
+  @HttpCode(204)
+  async remove(@Param('name') name: string, @Headers('if-match') ifMatch: string | undefined): Promise<void> {
+    await this.sets.remove(name, versionFromIfMatch(ifMatch));
+  }
+}

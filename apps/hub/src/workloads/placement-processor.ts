@@ -1,0 +1,112 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { place, type PlacementDecision } from '../../../../libs/placement/src/index.ts';
+import { Store } from '../../../../libs/store/src/index.ts';
+import {
+  type PlacementRecord,
+  queuePriority,
+  workloadNeeds,
+  type WorkloadRecord,
+} from '../../../../libs/workloads/src/index.ts';
+import { EventsService } from '../events/events.service.ts';
+import { FleetSnapshots } from './fleet-snapshots.ts';
+import type { MemberStatusRecord } from './member-status-record.ts';
+import { PlacementHistory } from './placement-history.ts';
+import { applyJobId, APPLY_QUEUE, cleanupJobId, CLEANUP_QUEUE, JOB, type PlaceJob } from './workload-jobs.ts';
+import { memberStatusKey, placementKey, splitWorkloadId, workloadDisplayName, workloadKey } from './workload-keys.ts';
+import { WorkloadMetrics } from './workload-metrics.ts';
+import { WorkloadQueues } from './workload-queues.ts';
+import { cleanupRetry } from './retry.ts';
+
+export interface PlaceOutcome {
+  readonly skipped?: string;
+  readonly clusters?: number;
+}
+
+const sameClusters = (a: PlacementDecision['clusters'], b: PlacementDecision['clusters']): boolean =>
+  a.length === b.length && a.every((c, i) => c.name === b[i]?.name && c.replicas === b[i]?.replicas);
+
+/**
+ * Places one generation of a workload: fleet snapshot -> engine -> decision stored -> apply job
+ * per selected cluster, cleanup job per cluster it left. A job for an older generation, or for a
+ * workload being deleted, does nothing: a newer job (or the delete job) covers it.
+ */
+@Injectable()
+export class PlacementProcessor {
+  private readonly logger = new Logger('Placement');
+
+  constructor(
+    private readonly store: Store,
+    private readonly snapshots: FleetSnapshots,
+    private readonly queues: WorkloadQueues,
+    private readonly history: PlacementHistory,
+    private readonly events: EventsService,
+    private readonly metrics: WorkloadMetrics,
+  ) {}
+
+  async process(job: PlaceJob): Promise<PlaceOutcome> {
+    const started = performance.now();
+    const workload = await this.store.find<WorkloadRecord>(workloadKey(job.workload));
+    if (!workload) return { skipped: 'workload gone' };
+    if (workload.data.deletionRequestedAt) return { skipped: 'workload being deleted' };
+    if (workload.data.generation > job.generation) return { skipped: `generation ${job.generation} superseded by ${workload.data.generation}` };
+    const { spec } = workload.data;
+    const previous = await this.store.find<PlacementRecord>(placementKey(job.workload));
+    const snapshot = await this.snapshots.current();
+    const decision = place({
+      snapshot,
+      policy: spec.placement,
+      workload: workloadNeeds(spec),
+      ...(previous ? { previous: { clusters: previous.data.decision.clusters } } : {}),
+    });
+    const now = new Date().toISOString();
+    const record: PlacementRecord = { workload: job.workload, generation: workload.data.generation, decidedAt: now, decision };
+    const stored = previous
+      ? await this.store.put(placementKey(job.workload), record, previous.version)
+      : await this.store.create(placementKey(job.workload), record);
+
+    const priority = queuePriority(spec.priority);
+    const generation = workload.data.generation;
+    await Promise.all(
+      decision.clusters.map((c) =>
+        this.queues.add(
+          APPLY_QUEUE,
+          JOB.apply,
+          { workload: job.workload, generation, cluster: c.name, mode: 'apply' },
+          { jobId: applyJobId(job.workload, generation, stored.version, c.name), priority },
+        ),
+      ),
+    );
+    // Clusters it left: remove its copy there (by uid label, after a list that succeeded).
+    const kept = new Set(decision.clusters.map((c) => c.name));
+    const left = (previous?.data.decision.clusters ?? []).filter((c) => !kept.has(c.name));
+    await Promise.all(
+      left.map(async (c) => {
+        const member = await this.store.find<MemberStatusRecord>(memberStatusKey(job.workload, c.name));
+        const kinds = member?.data.appliedKinds ?? spec.manifests.map((m) => ({ apiVersion: m.apiVersion, kind: m.kind }));
+        await this.queues.add(
+          CLEANUP_QUEUE,
+          JOB.cleanup,
+          { workload: job.workload, uid: workload.data.uid, namespace: spec.namespace, cluster: c.name, kinds, reason: 'Moved' },
+          { jobId: `${cleanupJobId(workload.data.uid, c.name)}.v${stored.version}`, priority, ...cleanupRetry },
+        );
+      }),
+    );
+
+    const moved = !previous || previous.data.generation !== generation || !sameClusters(previous.data.decision.clusters, decision.clusters);
+    const { namespace, name } = splitWorkloadId(job.workload);
+    const display = workloadDisplayName(namespace, name);
+    if (moved) {
+      await this.history.append(job.workload, { generation, at: now, clusters: decision.clusters, reason: job.reason, summary: decision.summary });
+      const where = decision.clusters.map((c) => `${c.name}=${c.replicas}`).join(', ');
+      await this.events.record(
+        decision.clusters.length === 0
+          ? { type: 'Warning', reason: 'Unschedulable', message: `workload ${display} generation ${generation} cannot be placed: ${decision.summary}`, object: { kind: 'Workload', name: display } }
+          : { type: 'Normal', reason: 'Placed', message: `workload ${display} generation ${generation} placed on ${where}${decision.unplacedReplicas > 0 ? ` (${decision.unplacedReplicas} replicas did not fit)` : ''}`, object: { kind: 'Workload', name: display } },
+      );
+    }
+    const result = decision.clusters.length === 0 ? 'unschedulable' : decision.unplacedReplicas > 0 ? 'partial' : 'placed';
+    this.metrics.placementDuration.observe({ result }, (performance.now() - started) / 1000);
+    this.logger.debug({ workload: display, generation, result, clusters: decision.clusters.length }, 'placed');
+    return { clusters: decision.clusters.length };
+  }
+}

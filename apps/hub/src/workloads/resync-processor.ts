@@ -1,0 +1,52 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Config } from '../../../../libs/config/src/index.ts';
+import { Store } from '../../../../libs/store/src/index.ts';
+import { type PlacementRecord, PLACEMENT_KIND, queuePriority, WORKLOAD_KIND, type WorkloadRecord } from '../../../../libs/workloads/src/index.ts';
+import { HUB_CONFIG } from '../config/hub-config.token.ts';
+import { APPLY_QUEUE, JOB, placeJobId, PLACEMENT_QUEUE, type ReconcileJob } from './workload-jobs.ts';
+import { WorkloadQueues } from './workload-queues.ts';
+
+/**
+ * Runs every FLOTILLA_RESYNC_PERIOD_MS on one replica (a BullMQ job scheduler): enqueues a sync
+ * of every placed workload on every member it is placed on (status read again, drift put back),
+ * and places again each workload whose last decision placed nothing or not every replica (the
+ * fleet may have room now), or that has no decision for its generation yet.
+ */
+@Injectable()
+export class ResyncProcessor {
+  constructor(
+    private readonly store: Store,
+    private readonly queues: WorkloadQueues,
+    @Inject(HUB_CONFIG) private readonly config: Config,
+  ) {}
+
+  async process(): Promise<{ synced: number; placed: number }> {
+    const tick = Math.floor(Date.now() / this.config.resyncPeriodMs);
+    const [workloads, placements] = await Promise.all([this.store.list<WorkloadRecord>(WORKLOAD_KIND), this.store.list<PlacementRecord>(PLACEMENT_KIND)]);
+    const placementById = new Map(placements.map((p) => [p.key.id, p.data]));
+    let synced = 0;
+    let placed = 0;
+    for (const workload of workloads) {
+      if (workload.data.deletionRequestedAt) continue;
+      const id = workload.key.id;
+      const { generation, spec } = workload.data;
+      const priority = queuePriority(spec.priority);
+      const placement = placementById.get(id);
+      if (!placement || placement.generation < generation) {
+        await this.queues.add(PLACEMENT_QUEUE, JOB.place, { workload: id, generation, reason: 'Resync' }, { jobId: placeJobId(id, generation), priority });
+        placed += 1;
+        continue;
+      }
+      if (placement.decision.clusters.length === 0 || placement.decision.unplacedReplicas > 0) {
+        await this.queues.add(PLACEMENT_QUEUE, JOB.place, { workload: id, generation, reason: 'Resync' }, { jobId: `${placeJobId(id, generation)}.r${tick}`, priority });
+        placed += 1;
+      }
+      for (const c of placement.decision.clusters) {
+        const data: ReconcileJob = { workload: id, generation, cluster: c.name, mode: 'sync' };
+        await this.queues.add(APPLY_QUEUE, JOB.sync, data, { jobId: `${id}.g${generation}.${c.name}.s${tick}`, priority });
+        synced += 1;
+      }
+    }
+    return { synced, placed };
+  }
+}

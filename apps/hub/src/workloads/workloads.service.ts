@@ -1,0 +1,207 @@
+import { randomUUID } from 'node:crypto';
+import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { CLUSTER_KIND, LabelSelectorError, matchesLabelSelector, parseLabelSelector } from '../../../../libs/clusters/src/index.ts';
+import type { Config } from '../../../../libs/config/src/index.ts';
+import { ValidationError } from '../../../../libs/errors/src/index.ts';
+import { StaleWriteError, Store, type StoreOp, type VersionedRecord } from '../../../../libs/store/src/index.ts';
+import {
+  MEMBER_STATUS_KIND,
+  parseWorkload,
+  parseWorkloadDocuments,
+  type PlacementHistoryEntry,
+  type PlacementRecord,
+  queuePriority,
+  WORKLOAD_KIND,
+  type WorkloadRecord,
+  type WorkloadSpec,
+} from '../../../../libs/workloads/src/index.ts';
+import { HUB_CONFIG } from '../config/hub-config.token.ts';
+import { EventsService } from '../events/events.service.ts';
+import type { MemberStatusRecord } from './member-status-record.ts';
+import { PlacementHistory } from './placement-history.ts';
+import { DELETE_JOB_ID, JOB, PLACEMENT_QUEUE, CLEANUP_QUEUE, placeJobId } from './workload-jobs.ts';
+import {
+  memberStatusKey,
+  namespaceClaimKey,
+  overrideSetKey,
+  placementKey,
+  workloadDisplayName,
+  workloadId,
+  workloadKey,
+} from './workload-keys.ts';
+import { WorkloadQueues } from './workload-queues.ts';
+import { toWorkloadView, type WorkloadView } from './workload-view.ts';
+
+/** Which tenant a namespace belongs to: claimed by the first workload created there. */
+interface NamespaceClaim {
+  readonly tenant: string;
+  readonly claimedAt: string;
+}
+
+export interface WorkloadQuery {
+  readonly namespace?: string;
+  readonly tenant?: string;
+  readonly labelSelector?: string;
+}
+
+/** Body of a request: one object (JSON or single-document YAML) or several YAML documents. */
+function parseBody(body: unknown): WorkloadSpec {
+  return Array.isArray(body) ? parseWorkloadDocuments(body) : parseWorkload(body);
+}
+
+const sameSpec = (a: WorkloadSpec, b: WorkloadSpec): boolean => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * The workload use cases: validate, store desired state (generation + 1 on every change), enqueue
+ * a placement job, answer at once. Placement, apply and cleanup happen in the workers.
+ */
+@Injectable()
+export class WorkloadsService {
+  constructor(
+    private readonly store: Store,
+    private readonly queues: WorkloadQueues,
+    private readonly events: EventsService,
+    private readonly history: PlacementHistory,
+    @Inject(HUB_CONFIG) private readonly config: Config,
+  ) {}
+
+  /** Status read longer ago than this shows as Unknown. */
+  get memberStatusStaleAfterMs(): number {
+    return this.config.resyncPeriodMs * 3;
+  }
+
+  async create(body: unknown): Promise<WorkloadView> {
+    const spec = parseBody(body);
+    await this.checkOverrideSets(spec);
+    const id = workloadId(spec.namespace, spec.name);
+    const record: WorkloadRecord = { uid: randomUUID(), spec, generation: 1, createdAt: new Date().toISOString() };
+    const claim = await this.store.find<NamespaceClaim>(namespaceClaimKey(spec.namespace));
+    if (claim && claim.data.tenant !== spec.tenant) {
+      throw new ConflictException(`namespace ${spec.namespace} belongs to another tenant; choose another namespace`);
+    }
+    const ops: StoreOp[] = [{ type: 'create', key: workloadKey(id), data: record }];
+    if (!claim) ops.push({ type: 'create', key: namespaceClaimKey(spec.namespace), data: { tenant: spec.tenant, claimedAt: record.createdAt } satisfies NamespaceClaim });
+    const [created] = await this.store.transact(ops);
+    const stored = (created as { record: VersionedRecord<WorkloadRecord> }).record;
+    await this.enqueuePlacement(id, record, 'Created');
+    await this.events.record({
+      type: 'Normal',
+      reason: 'Created',
+      message: `workload ${workloadDisplayName(spec.namespace, spec.name)} created (generation 1, ${spec.manifests.length} manifests, priority ${spec.priority})`,
+      object: { kind: 'Workload', name: workloadDisplayName(spec.namespace, spec.name) },
+    });
+    return toWorkloadView(stored, undefined, [], new Date(), this.memberStatusStaleAfterMs);
+  }
+
+  async get(namespace: string, name: string): Promise<WorkloadView> {
+    const id = workloadId(namespace, name);
+    const record = await this.find(namespace, name);
+    const [placement, members] = await Promise.all([this.store.find<PlacementRecord>(placementKey(id)), this.memberStatuses(id)]);
+    return toWorkloadView(record, placement?.data, members, new Date(), this.memberStatusStaleAfterMs);
+  }
+
+  async list(query: WorkloadQuery): Promise<WorkloadView[]> {
+    let selector;
+    try {
+      selector = parseLabelSelector(query.labelSelector ?? '');
+    } catch (error) {
+      if (error instanceof LabelSelectorError) throw new ValidationError([{ name: 'labelSelector', reason: error.message }]);
+      throw error;
+    }
+    const [records, placements, members] = await Promise.all([
+      this.store.list<WorkloadRecord>(WORKLOAD_KIND),
+      this.store.list<PlacementRecord>('placement'),
+      this.store.list<MemberStatusRecord>(MEMBER_STATUS_KIND),
+    ]);
+    const placementById = new Map(placements.map((p) => [p.key.id, p.data]));
+    const membersById = new Map<string, MemberStatusRecord[]>();
+    for (const m of members) membersById.set(m.data.workload, [...(membersById.get(m.data.workload) ?? []), m.data]);
+    const now = new Date();
+    return records
+      .filter((r) => (query.namespace === undefined || r.data.spec.namespace === query.namespace) && (query.tenant === undefined || r.data.spec.tenant === query.tenant))
+      .filter((r) => matchesLabelSelector(selector, r.data.spec.labels))
+      .map((r) => toWorkloadView(r, placementById.get(r.key.id), membersById.get(r.key.id) ?? [], now, this.memberStatusStaleAfterMs));
+  }
+
+  /**
+   * Replaces the spec. With `ifMatch` a concurrent change gives 409 (StaleWriteError); without,
+   * the latest version is replaced. An identical spec changes nothing (same generation, no job).
+   */
+  async update(namespace: string, name: string, body: unknown, ifMatch: number | undefined): Promise<WorkloadView> {
+    const spec = parseBody(body);
+    const issues: { name: string; reason: string }[] = [];
+    if (spec.namespace !== namespace) issues.push({ name: 'namespace', reason: 'must match the namespace in the path' });
+    if (spec.name !== name) issues.push({ name: 'name', reason: 'must match the name in the path' });
+    const current = await this.find(namespace, name);
+    if (spec.tenant !== current.data.spec.tenant) issues.push({ name: 'tenant', reason: 'cannot change; create the workload anew under the other tenant' });
+    if (issues.length > 0) throw new ValidationError(issues);
+    await this.checkOverrideSets(spec);
+    if (ifMatch !== undefined && ifMatch !== current.version) throw new StaleWriteError(current.key, ifMatch, current.version);
+    if (current.data.deletionRequestedAt) throw new ConflictException(`workload ${workloadDisplayName(namespace, name)} is being deleted`);
+    if (sameSpec(spec, current.data.spec)) return this.get(namespace, name);
+    const id = workloadId(namespace, name);
+    const next: WorkloadRecord = { ...current.data, spec, generation: current.data.generation + 1 };
+    await this.store.put(workloadKey(id), next, current.version);
+    await this.enqueuePlacement(id, next, 'Updated');
+    await this.events.record({
+      type: 'Normal',
+      reason: 'Updated',
+      message: `workload ${workloadDisplayName(namespace, name)} updated to generation ${next.generation}`,
+      object: { kind: 'Workload', name: workloadDisplayName(namespace, name) },
+    });
+    return this.get(namespace, name);
+  }
+
+  /**
+   * Asks for deletion: marks the workload and enqueues the delete job, which removes its copies
+   * from every member (marking unreachable ones "cleanup pending") and then forgets it. Answers
+   * with the marked workload; GET finds it until the delete job is done.
+   */
+  async remove(namespace: string, name: string, ifMatch: number | undefined): Promise<WorkloadView> {
+    const current = await this.find(namespace, name);
+    if (ifMatch !== undefined && ifMatch !== current.version) throw new StaleWriteError(current.key, ifMatch, current.version);
+    const id = workloadId(namespace, name);
+    let record = current;
+    if (!current.data.deletionRequestedAt) {
+      record = await this.store.put(workloadKey(id), { ...current.data, deletionRequestedAt: new Date().toISOString() }, current.version);
+      await this.events.record({
+        type: 'Normal',
+        reason: 'DeletionRequested',
+        message: `workload ${workloadDisplayName(namespace, name)} is being deleted from every member`,
+        object: { kind: 'Workload', name: workloadDisplayName(namespace, name) },
+      });
+    }
+    await this.queues.add(CLEANUP_QUEUE, JOB.delete, { workload: id, uid: record.data.uid }, { jobId: DELETE_JOB_ID(id, record.data.uid), priority: queuePriority(record.data.spec.priority) });
+    const [placement, members] = await Promise.all([this.store.find<PlacementRecord>(placementKey(id)), this.memberStatuses(id)]);
+    return toWorkloadView(record, placement?.data, members, new Date(), this.memberStatusStaleAfterMs);
+  }
+
+  /** Newest first: which generation went where, when, and why. */
+  async placementHistory(namespace: string, name: string): Promise<PlacementHistoryEntry[]> {
+    await this.find(namespace, name);
+    return this.history.read(workloadId(namespace, name));
+  }
+
+  /** Enqueues the placement of the record's generation (deduplicated by job id). */
+  async enqueuePlacement(id: string, record: WorkloadRecord, reason: string, jobId = placeJobId(id, record.generation)): Promise<void> {
+    await this.queues.add(PLACEMENT_QUEUE, JOB.place, { workload: id, generation: record.generation, reason }, { jobId, priority: queuePriority(record.spec.priority) });
+  }
+
+  private async find(namespace: string, name: string): Promise<VersionedRecord<WorkloadRecord>> {
+    const record = await this.store.find<WorkloadRecord>(workloadKey(workloadId(namespace, name)));
+    if (!record) throw new NotFoundException(`workload ${workloadDisplayName(namespace, name)} not found`);
+    return record;
+  }
+
+  private async memberStatuses(id: string): Promise<MemberStatusRecord[]> {
+    const clusters = await this.store.list(CLUSTER_KIND);
+    const found = await Promise.all(clusters.map((c) => this.store.find<MemberStatusRecord>(memberStatusKey(id, c.key.id))));
+    return found.flatMap((r) => (r ? [r.data] : []));
+  }
+
+  private async checkOverrideSets(spec: WorkloadSpec): Promise<void> {
+    const found = await Promise.all(spec.overrideSets.map((name) => this.store.find(overrideSetKey(name))));
+    const issues = found.flatMap((record, i) => (record ? [] : [{ name: `overrideSets[${i}]`, reason: 'no override set of that name exists' }]));
+    if (issues.length > 0) throw new ValidationError(issues);
+  }
+}

@@ -1,0 +1,222 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Redis } from 'ioredis';
+import { stringify } from 'yaml';
+import { createHub, type Hub } from '../../apps/hub/src/create-hub.ts';
+import { REDIS } from '../../apps/hub/src/redis/redis.token.ts';
+import { CA_PEM } from '../../libs/clusters/src/test-pki.fixture.ts';
+import { Store } from '../../libs/store/src/index.ts';
+import { hubTestConfig } from './support/hub-config.ts';
+import { LogLines } from './support/log-lines.ts';
+import { pollUntil } from './support/poll.ts';
+import { deleteKeysWithPrefix, testPrefix } from './support/test-prefix.ts';
+
+interface Answer {
+  status: number;
+  headers: Headers;
+  body: Record<string, unknown>;
+}
+interface InvalidParam {
+  name: string;
+  reason: string;
+}
+
+const deployment = (name: string, replicas = 3): Record<string, unknown> => ({
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name },
+  spec: {
+    replicas,
+    selector: { matchLabels: { app: name } },
+    template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'web', image: 'nginx:1.27', resources: { requests: { cpu: '100m', memory: '64Mi' } } }] } },
+  },
+});
+
+const workload = (name: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
+  name,
+  namespace: 'shop',
+  tenant: 'team-a',
+  labels: { team: 'a' },
+  manifests: [deployment(name), { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `${name}-config` }, data: { greeting: 'hi' } }],
+  placement: { replicaScheduling: { type: 'Divided', divisionPreference: 'AvailableCapacity' } },
+  priority: 'high',
+  ...extra,
+});
+
+describe('workload API (in process, real Redis, no members)', () => {
+  const prefix = testPrefix('workloads-api');
+  const logs = new LogLines();
+  let hub: Hub;
+  let url: string;
+  let store: Store;
+
+  async function api(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
+    const yaml = headers['content-type']?.includes('yaml');
+    const response = await fetch(`${url}${path}`, {
+      method,
+      headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+      ...(body === undefined ? {} : { body: typeof body === 'string' ? body : yaml ? stringify(body) : JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    const parsed = text === '' ? {} : (JSON.parse(text) as unknown);
+    return { status: response.status, headers: response.headers, body: (Array.isArray(parsed) ? { items: parsed } : parsed) as Record<string, unknown> };
+  }
+
+  const storedIds = async (kind: string): Promise<string[]> => (await store.list(kind)).map((r) => r.key.id);
+
+  beforeAll(async () => {
+    hub = await createHub(hubTestConfig({ FLOTILLA_KEY_PREFIX: prefix, FLOTILLA_RESYNC_PERIOD_MS: '1000' }), { logDestination: logs });
+    url = await hub.listen();
+    store = hub.app.get(Store);
+    // A registered cluster the prober has never reached: placement must leave it out as not Ready.
+    const registered = await api('POST', '/api/v1/clusters', { name: 'far-away', zone: 'z1', server: 'https://10.255.255.1:6443', caBundle: CA_PEM, credentials: { type: 'token', token: 'not-a-real-token-0123' } });
+    expect(registered.status).toBe(201);
+  });
+
+  afterAll(async () => {
+    if (hub) {
+      await hub.close();
+      const { Redis: IORedis } = await import('ioredis');
+      const redis = new IORedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+      await deleteKeysWithPrefix(redis, prefix);
+      redis.disconnect();
+    }
+  });
+
+  it('creates a workload, answers at once with generation 1, and stores a placement with a diagnosis', async () => {
+    const created = await api('POST', '/api/v1/workloads', workload('web'));
+    expect(created.status).toBe(201);
+    expect(created.headers.get('location')).toBe('/api/v1/namespaces/shop/workloads/web');
+    const metadata = created.body.metadata as Record<string, unknown>;
+    expect(metadata).toMatchObject({ namespace: 'shop', name: 'web', generation: 1 });
+    expect(created.headers.get('etag')).toBe(`"${String(metadata.version)}"`);
+    expect(created.body.priorityClass).toBe('high');
+
+    await pollUntil('a placement decision', async () => (await api('GET', '/api/v1/namespaces/shop/workloads/web')).body.placement !== undefined);
+    const got = await api('GET', '/api/v1/namespaces/shop/workloads/web');
+    const placement = got.body.placement as { generation: number; decision: { clusters: unknown[]; diagnosis: Record<string, { code: string }>; summary: string } };
+    expect(placement.generation).toBe(1);
+    expect(placement.decision.clusters).toEqual([]);
+    expect(placement.decision.diagnosis['far-away']?.code).toBe('NotReady');
+    expect(placement.decision.summary).toMatch(/^0\/1 clusters fit/);
+    const status = got.body.status as { phase: string; summary: string };
+    expect(status.phase).toBe('Unschedulable');
+    expect(status.summary).toContain('0/1 clusters fit');
+
+    const history = await api('GET', '/api/v1/namespaces/shop/workloads/web/history');
+    expect((history.body.items as { generation: number; reason: string }[])[0]).toMatchObject({ generation: 1, reason: 'Created' });
+    const events = await api('GET', '/api/v1/events?kind=Workload&name=shop/web');
+    expect((events.body.items as { reason: string }[]).map((e) => e.reason)).toEqual(expect.arrayContaining(['Created', 'Unschedulable']));
+  });
+
+  it('accepts multi-document YAML: a Workload document and its manifests', async () => {
+    const docs = [
+      { apiVersion: 'flotilla.dev/v1', kind: 'Workload', metadata: { name: 'api', namespace: 'shop' }, spec: { tenant: 'team-a', placement: { replicaScheduling: { type: 'Duplicated' } } } },
+      deployment('api', 2),
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: 'api' }, spec: { selector: { app: 'api' }, ports: [{ port: 80 }] } },
+    ];
+    const created = await api('POST', '/api/v1/workloads', docs.map((d) => stringify(d)).join('---\n'), { 'content-type': 'application/yaml' });
+    expect(created.status).toBe(201);
+    expect(((created.body.spec as { manifests: { kind: string }[] }).manifests).map((m) => m.kind)).toEqual(['Deployment', 'Service']);
+  });
+
+  it.each([
+    ['a missing tenant', { tenant: undefined }, 'tenant'],
+    ['a bad name', { name: 'Web_1' }, 'name'],
+    ['no manifests', { manifests: [] }, 'manifests'],
+    ['a manifest without kind', { manifests: [{ apiVersion: 'v1', metadata: { name: 'x' } }] }, 'manifests[0].kind'],
+    ['a manifest in another namespace', { manifests: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'other' } }] }, 'manifests[0].metadata.namespace'],
+    ['a Namespace manifest', { manifests: [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'x' } }] }, 'manifests[0].kind'],
+    ['an unknown division', { placement: { replicaScheduling: { type: 'Divided', divisionPreference: 'Random' } } }, 'placement.replicaScheduling.divisionPreference'],
+    ['a spread with max below min', { placement: { replicaScheduling: { type: 'Duplicated' }, spread: [{ by: 'zone', min: 3, max: 2 }] } }, 'placement.spread[0].max'],
+    ['an unknown priority class', { priority: 'urgent' }, 'priority'],
+    ['a bad purge mode', { failover: { purgeMode: 'Sometimes' } }, 'failover.purgeMode'],
+    ['an override without a change', { overrides: [{ target: { zones: ['c'] } }] }, 'overrides[0]'],
+    ['a JSON patch op that does not exist', { overrides: [{ target: {}, jsonPatch: [{ operations: [{ op: 'merge', path: '/spec' }] }] }] }, 'overrides[0].jsonPatch[0].operations[0].op'],
+    ['a missing override set', { overrideSets: ['nope'] }, 'overrideSets[0]'],
+    ['an unknown field', { colour: 'blue' }, 'colour'],
+  ])('refuses %s with the field named, storing nothing', async (_what, change, field) => {
+    const before = await storedIds('workload');
+    const answer = await api('POST', '/api/v1/workloads', { ...workload('bad'), ...change });
+    expect(answer.status).toBe(400);
+    expect(answer.headers.get('content-type')).toContain('application/problem+json');
+    expect((answer.body.invalidParams as InvalidParam[]).map((p) => p.name)).toContain(field);
+    expect(await storedIds('workload')).toEqual(before);
+  });
+
+  it('refuses a body that is not valid YAML without quoting it', async () => {
+    const answer = await api('POST', '/api/v1/workloads', 'name: [unclosed\nsecret: hunter2', { 'content-type': 'application/yaml' });
+    expect(answer.status).toBe(400);
+    expect(JSON.stringify(answer.body)).not.toContain('hunter2');
+  });
+
+  it('keeps a namespace to its tenant', async () => {
+    const answer = await api('POST', '/api/v1/workloads', { ...workload('intruder'), tenant: 'team-b' });
+    expect(answer.status).toBe(409);
+    expect(answer.body.detail).toContain('belongs to another tenant');
+    expect(await storedIds('workload')).not.toContain('shop.intruder');
+  });
+
+  it('refuses a duplicate name with 409', async () => {
+    expect((await api('POST', '/api/v1/workloads', workload('web'))).status).toBe(409);
+  });
+
+  it('updates with optimistic concurrency: a stale version gets 409, an unchanged spec keeps its generation', async () => {
+    const current = await api('GET', '/api/v1/namespaces/shop/workloads/web');
+    const etag = current.headers.get('etag') as string;
+    const same = await api('PUT', '/api/v1/namespaces/shop/workloads/web', workload('web'), { 'if-match': etag });
+    expect(same.status).toBe(200);
+    expect((same.body.metadata as { generation: number }).generation).toBe(1);
+
+    const changed = await api('PUT', '/api/v1/namespaces/shop/workloads/web', workload('web', { priority: 'critical' }), { 'if-match': etag });
+    expect(changed.status).toBe(200);
+    expect((changed.body.metadata as { generation: number }).generation).toBe(2);
+
+    const stale = await api('PUT', '/api/v1/namespaces/shop/workloads/web', workload('web', { priority: 'low' }), { 'if-match': etag });
+    expect(stale.status).toBe(409);
+    expect((await api('GET', '/api/v1/namespaces/shop/workloads/web')).body.spec).toMatchObject({ priority: 1000 });
+
+    const renamed = await api('PUT', '/api/v1/namespaces/shop/workloads/web', { ...workload('web'), tenant: 'team-b' });
+    expect(renamed.status).toBe(400);
+    expect((renamed.body.invalidParams as InvalidParam[]).map((p) => p.name)).toEqual(['tenant']);
+  });
+
+  it('lists with namespace, tenant and label selector filters', async () => {
+    const all = await api('GET', '/api/v1/workloads');
+    expect((all.body.items as { metadata: { name: string } }[]).map((w) => w.metadata.name)).toEqual(['api', 'web']);
+    const labelled = await api('GET', '/api/v1/workloads?labelSelector=team%3Da');
+    expect((labelled.body.items as { metadata: { name: string } }[]).map((w) => w.metadata.name)).toEqual(['web']);
+    expect(((await api('GET', '/api/v1/workloads?tenant=team-b')).body.items as unknown[]).length).toBe(0);
+    expect((await api('GET', '/api/v1/workloads?labelSelector=%3D%3D')).status).toBe(400);
+  });
+
+  it('manages override sets: referenced by workloads, not deletable while in use', async () => {
+    const set = { name: 'prod', rules: [{ target: { zones: ['c'] }, images: [{ image: 'nginx:1.28' }] }] };
+    expect((await api('POST', '/api/v1/override-sets', set)).status).toBe(201);
+    expect((await api('POST', '/api/v1/override-sets', { name: 'bad', rules: [{ target: {}, replicas: -1 }] })).status).toBe(400);
+    const created = await api('POST', '/api/v1/workloads', workload('shop-prod', { overrideSets: ['prod'] }));
+    expect(created.status).toBe(201);
+    const inUse = await api('DELETE', '/api/v1/override-sets/prod');
+    expect(inUse.status).toBe(409);
+    expect(inUse.body.detail).toContain('shop/shop-prod');
+  });
+
+  it('shows the queues, their depth in the metrics, and failed jobs', async () => {
+    const queues = await api('GET', '/api/v1/queues');
+    expect((queues.body.items as { name: string }[]).map((q) => q.name)).toEqual(['placement', 'apply', 'cleanup']);
+    expect((await api('GET', '/api/v1/queues/placement/jobs?state=completed')).status).toBe(200);
+    expect((await api('GET', '/api/v1/queues/nope/jobs')).status).toBe(404);
+    expect(((await api('GET', '/api/v1/queues/apply/jobs?state=sideways')).body.invalidParams as InvalidParam[])[0]?.name).toBe('state');
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect(metrics).toMatch(/flotilla_queue_jobs\{queue="placement",state="completed"\} \d+/);
+    expect(metrics).toContain('flotilla_placement_duration_seconds_bucket');
+  });
+
+  it('deletes: 202 at once, then gone once no member holds a copy', async () => {
+    const answer = await api('DELETE', '/api/v1/namespaces/shop/workloads/api');
+    expect(answer.status).toBe(202);
+    expect((answer.body.metadata as { deletionRequestedAt?: string }).deletionRequestedAt).toBeDefined();
+    await pollUntil('the workload to be gone', async () => (await api('GET', '/api/v1/namespaces/shop/workloads/api')).status === 404);
+    expect(await storedIds('placement')).not.toContain('shop.api');
+    expect((await api('DELETE', '/api/v1/namespaces/shop/workloads/api')).status).toBe(404);
+  });
+});
