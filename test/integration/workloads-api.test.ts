@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Redis } from 'ioredis';
+import { Redis } from 'ioredis';
 import { stringify } from 'yaml';
 import { createHub, type Hub } from '../../apps/hub/src/create-hub.ts';
-import { REDIS } from '../../apps/hub/src/redis/redis.token.ts';
 import { CA_PEM } from '../../libs/clusters/src/test-pki.fixture.ts';
 import { Store } from '../../libs/store/src/index.ts';
 import { hubTestConfig } from './support/hub-config.ts';
@@ -74,9 +73,9 @@ describe('workload API (in process, real Redis, no members)', () => {
 
   afterAll(async () => {
     if (hub) {
+      // Close first: workers still running would write keys again after the cleanup.
       await hub.close();
-      const { Redis: IORedis } = await import('ioredis');
-      const redis = new IORedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+      const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
       await deleteKeysWithPrefix(redis, prefix);
       redis.disconnect();
     }
