@@ -1,11 +1,21 @@
 import type { ResourceAmounts } from '../../clusters/src/cluster.ts';
-import { affinityGroup } from './affinity.ts';
+import { affinityGroup, affinityGroupIndex, type AffinityReasons } from './affinity.ts';
 import type { ClusterSnapshot } from './fleet-snapshot.ts';
 import type { DiagnosisCode } from './placement-decision.ts';
-import type { PlacementPolicy } from './placement-policy.ts';
+import type { PlacementPolicy, Toleration } from './placement-policy.ts';
 import { replicasFit, shortages } from './replicas-fit.ts';
-import { untoleratedTaints } from './tolerations.ts';
+import { toleratesAll, untoleratedTaints } from './tolerations.ts';
 import type { WorkloadNeeds } from './workload-needs.ts';
+
+const NO_TOLERATIONS: readonly Toleration[] = [];
+// The failures whose reason is the same on every cluster are shared.
+const CORDONED: FilterFailure = { code: 'Cordoned', reason: 'cluster is cordoned', label: 'cordoned' };
+const NOT_READY: Readonly<Record<string, FilterFailure>> = {
+  False: { code: 'NotReady', reason: 'Ready is False', label: 'not Ready' },
+  Unknown: { code: 'NotReady', reason: 'Ready is Unknown', label: 'not Ready' },
+};
+const CAPACITY_UNKNOWN: FilterFailure = { code: 'InsufficientCapacity', reason: 'capacity not known yet', label: 'of unknown capacity' };
+const SHORT_OF: Readonly<Record<string, string>> = { CPU: 'short of CPU', memory: 'short of memory', pods: 'short of pods' };
 
 /** One reason a filter keeps a cluster out. `label` is how the summary counts it ("short of CPU"). */
 export interface FilterFailure {
@@ -20,6 +30,8 @@ export interface FilterContext {
   readonly needs: WorkloadNeeds;
   /** {@link kindChecks} of `needs.kinds`. */
   readonly kinds: readonly KindCheck[];
+  /** Shares the affinity reasons between the clusters of one decision. */
+  readonly affinityReasons?: AffinityReasons;
 }
 
 /** A cluster that passed every filter. */
@@ -52,6 +64,41 @@ function servesKind(served: readonly string[], check: KindCheck): boolean {
   return served.includes(check.group) || served.includes(check.groupVersion as string) || served.includes(check.kind);
 }
 
+function servesAll(served: readonly string[] | undefined, kinds: readonly KindCheck[]): boolean {
+  for (let i = 0; i < kinds.length; i += 1) {
+    if (served === undefined || !servesKind(served, kinds[i] as KindCheck)) return false;
+  }
+  return true;
+}
+
+/** The replicas a cluster must fit to pass: all of them for Duplicated, one for Divided. */
+export function replicasNeeded(context: FilterContext): number {
+  return context.policy.replicaScheduling.type === 'Duplicated' ? Math.max(1, context.needs.replicas) : 1;
+}
+
+/**
+ * {@link filterCluster} for the clusters that pass, which are most of them: the cluster's
+ * fallback group, or -1 when any filter fails (then call {@link filterCluster} for the
+ * reasons). Allocates nothing. On a pass, `fitOut[0]` is the replicas that fit.
+ */
+export function passesFilters(cluster: ClusterSnapshot, context: FilterContext, free: ResourceAmounts | undefined, replicas: number, fitOut: Float64Array): number {
+  const policy = context.policy;
+  const group = affinityGroupIndex(policy.clusterAffinity, policy.fallbackGroups, cluster);
+  if (group < 0 || cluster.cordoned || cluster.ready !== 'True' || free === undefined) return -1;
+  if (cluster.taints.length > 0 && !toleratesAll(cluster.taints, policy.tolerations ?? NO_TOLERATIONS)) return -1;
+  if (!servesAll(cluster.served, context.kinds)) return -1;
+  const fit = replicasFit(free, context.needs.perReplica);
+  if (fit < replicas) return -1;
+  fitOut[0] = fit;
+  return group;
+}
+
+function add(failures: FilterFailure[] | undefined, failure: FilterFailure): FilterFailure[] {
+  if (failures === undefined) return [failure];
+  failures.push(failure);
+  return failures;
+}
+
 /**
  * Runs every filter, in a fixed order (affinity, cordon, taints, readiness, kinds, capacity),
  * and returns the cluster with its group and fit, or every failure found. `free` is the
@@ -61,36 +108,30 @@ export function filterCluster(cluster: ClusterSnapshot, context: FilterContext, 
   const { policy, needs, kinds } = context;
   // Most clusters pass: the failure list is only made for those that do not.
   let failures: FilterFailure[] | undefined;
-  const fail = (failure: FilterFailure): void => {
-    (failures ??= []).push(failure);
-  };
-  const group = affinityGroup(policy.clusterAffinity, policy.fallbackGroups, cluster);
-  if (typeof group === 'string') fail({ code: 'AffinityMismatch', reason: group, label: 'outside affinity' });
-  if (cluster.cordoned) fail({ code: 'Cordoned', reason: 'cluster is cordoned', label: 'cordoned' });
+  const group = affinityGroup(policy.clusterAffinity, policy.fallbackGroups, cluster, context.affinityReasons);
+  if (typeof group === 'string') failures = add(failures, { code: 'AffinityMismatch', reason: group, label: 'outside affinity' });
+  if (cluster.cordoned) failures = add(failures, CORDONED);
   if (cluster.taints.length > 0) {
-    const taints = untoleratedTaints(cluster.taints, policy.tolerations ?? []);
+    const taints = untoleratedTaints(cluster.taints, policy.tolerations ?? NO_TOLERATIONS);
     if (taints.length > 0) {
       const list = taints.map((taint) => `${taint.key}${taint.value === undefined ? '' : `=${taint.value}`}:${taint.effect}`).join(', ');
-      fail({ code: 'TaintNotTolerated', reason: `taint not tolerated: ${list}`, label: 'with untolerated taints' });
+      failures = add(failures, { code: 'TaintNotTolerated', reason: `taint not tolerated: ${list}`, label: 'with untolerated taints' });
     }
   }
-  if (cluster.ready !== 'True') fail({ code: 'NotReady', reason: `Ready is ${cluster.ready}`, label: 'not Ready' });
+  if (cluster.ready !== 'True') failures = add(failures, NOT_READY[cluster.ready] ?? { code: 'NotReady', reason: `Ready is ${cluster.ready}`, label: 'not Ready' });
   const served = cluster.served;
-  if (!kinds.every((check) => served !== undefined && servesKind(served, check))) {
+  if (!servesAll(served, kinds)) {
     const missing = kinds.filter((check) => served === undefined || !servesKind(served, check)).map((check) => check.kind);
     const reason = served === undefined ? `served kinds not known yet (needs ${missing.join(', ')})` : `does not serve ${missing.join(', ')}`;
-    fail({ code: 'KindNotServed', reason, label: 'not serving a needed kind' });
+    failures = add(failures, { code: 'KindNotServed', reason, label: 'not serving a needed kind' });
   }
-  if (free === undefined) {
-    fail({ code: 'InsufficientCapacity', reason: 'capacity not known yet', label: 'of unknown capacity' });
-    return failures as FilterFailure[];
-  }
+  if (free === undefined) return add(failures, CAPACITY_UNKNOWN);
   const fit = replicasFit(free, needs.perReplica);
   // Duplicated puts every replica on each cluster; Divided needs room for one at least.
-  const replicas = policy.replicaScheduling.type === 'Duplicated' ? Math.max(1, needs.replicas) : 1;
+  const replicas = replicasNeeded(context);
   if (fit < replicas) {
     for (const shortage of shortages(free, needs.perReplica, replicas)) {
-      fail({ code: 'InsufficientCapacity', reason: shortage.reason, label: `short of ${shortage.resource}` });
+      failures = add(failures, { code: 'InsufficientCapacity', reason: shortage.reason, label: SHORT_OF[shortage.resource] ?? `short of ${shortage.resource}` });
     }
   }
   if (failures !== undefined || typeof group === 'string') return failures ?? [];

@@ -1,13 +1,22 @@
 import type { LabelSelectorTerm } from './placement-policy.ts';
 
-/** Whether labels satisfy a selector term, with Kubernetes' semantics (`NotIn` matches a missing key). */
+/**
+ * Whether labels satisfy a selector term, with Kubernetes' semantics (`NotIn` matches a missing key).
+ * Runs once per cluster and term on every decision, so it allocates nothing.
+ */
 export function matchesTerm(term: LabelSelectorTerm, labels: Readonly<Record<string, string>>): boolean {
-  for (const key of Object.keys(term.matchLabels ?? {}).sort()) {
-    if (!Object.hasOwn(labels, key) || labels[key] !== term.matchLabels?.[key]) return false;
+  const matchLabels = term.matchLabels;
+  if (matchLabels !== undefined) {
+    for (const key in matchLabels) {
+      if (!Object.hasOwn(matchLabels, key)) continue;
+      if (!Object.hasOwn(labels, key) || labels[key] !== matchLabels[key]) return false;
+    }
   }
-  for (const expression of term.matchExpressions ?? []) {
+  const expressions = term.matchExpressions;
+  if (expressions === undefined) return true;
+  for (let i = 0; i < expressions.length; i += 1) {
+    const expression = expressions[i] as (typeof expressions)[number];
     const has = Object.hasOwn(labels, expression.key);
-    const value = labels[expression.key] ?? '';
     switch (expression.operator) {
       case 'Exists':
         if (!has) return false;
@@ -16,10 +25,10 @@ export function matchesTerm(term: LabelSelectorTerm, labels: Readonly<Record<str
         if (has) return false;
         break;
       case 'In':
-        if (!has || !expression.values.includes(value)) return false;
+        if (!has || !expression.values.includes(labels[expression.key] ?? '')) return false;
         break;
       case 'NotIn':
-        if (has && expression.values.includes(value)) return false;
+        if (has && expression.values.includes(labels[expression.key] ?? '')) return false;
         break;
     }
   }

@@ -1,13 +1,14 @@
 import type { ResourceAmounts } from '../../clusters/src/cluster.ts';
-import { filterCluster, kindChecks, type FeasibleCluster, type FilterFailure } from './filters.ts';
+import { AffinityReasons } from './affinity.ts';
+import { filterCluster, kindChecks, passesFilters, replicasNeeded, type FilterContext, type FilterFailure } from './filters.ts';
 import type { ClusterSnapshot, FleetSnapshot } from './fleet-snapshot.ts';
 import { matchesTerm } from './label-match.ts';
-import { largestRemainder } from './largest-remainder.ts';
+import { largestRemainderInto } from './largest-remainder.ts';
 import type { ClusterDiagnosis, DiagnosisCode, PlacementDecision } from './placement-decision.ts';
 import type { PlacementPolicy, WeightRule } from './placement-policy.ts';
-import { rank } from './rank.ts';
-import { applySpread } from './spread.ts';
-import { countLabels } from './summary.ts';
+import { rankIndices } from './rank.ts';
+import { spreadIndices, type SpreadResult } from './spread.ts';
+import { countLabelCounts } from './summary.ts';
 import type { PreviousPlacement, WorkloadNeeds } from './workload-needs.ts';
 
 /** Everything one decision depends on: no clock, no randomness, no server. */
@@ -47,9 +48,72 @@ function freeFor(cluster: ClusterSnapshot, needs: WorkloadNeeds, previousReplica
 }
 
 function weightOf(rules: readonly WeightRule[], cluster: ClusterSnapshot): number {
-  const rule = rules.find((r) => (r.names === undefined || r.names.includes(cluster.name)) && matchesTerm(r, cluster.labels));
-  return rule === undefined ? 0 : Math.max(0, Math.floor(rule.weight));
+  for (const rule of rules) {
+    if ((rule.names === undefined || rule.names.includes(cluster.name)) && matchesTerm(rule, cluster.labels)) return Math.max(0, Math.floor(rule.weight));
+  }
+  return 0;
 }
+
+// Per-cluster buffers kept between decisions (a decision is synchronous and they never escape):
+// indexed by a cluster's position in name order, or lists of such positions.
+class Buffers {
+  size = 0;
+  feasible = new Int32Array(0);
+  ranked = new Int32Array(0);
+  selected = new Int32Array(0);
+  participants = new Int32Array(0);
+  members = new Int32Array(0);
+  group = new Int32Array(0);
+  fit = new Float64Array(0);
+  placed = new Float64Array(0);
+  weight = new Float64Array(0);
+  memberWeights = new Float64Array(0);
+  memberCaps = new Float64Array(0);
+  shares = new Float64Array(0);
+  required = new Uint8Array(0);
+  member = new Uint8Array(0);
+  readonly diagnosis: (ClusterDiagnosis | undefined)[] = [];
+  readonly notNeeded: (string | undefined)[] = [];
+  readonly fitOut = new Float64Array(1);
+
+  /** Makes room for `n` clusters and clears what a decision reads before it writes. */
+  prepare(n: number): void {
+    if (this.size < n) {
+      const size = Math.max(n, this.size * 2, 64);
+      this.size = size;
+      this.feasible = new Int32Array(size);
+      this.ranked = new Int32Array(size);
+      this.selected = new Int32Array(size);
+      this.participants = new Int32Array(size);
+      this.members = new Int32Array(size);
+      this.group = new Int32Array(size);
+      this.fit = new Float64Array(size);
+      this.placed = new Float64Array(size);
+      this.weight = new Float64Array(size);
+      this.memberWeights = new Float64Array(size);
+      this.memberCaps = new Float64Array(size);
+      this.shares = new Float64Array(size);
+      this.required = new Uint8Array(size);
+      this.member = new Uint8Array(size);
+    }
+    // Grown by push, never by length, so that they stay plain arrays.
+    while (this.diagnosis.length < n) this.diagnosis.push(undefined);
+    while (this.notNeeded.length < n) this.notNeeded.push(undefined);
+    this.placed.fill(0, 0, n);
+    this.required.fill(0, 0, n);
+    this.member.fill(0, 0, n);
+    this.diagnosis.fill(undefined, 0, n);
+    this.notNeeded.fill(undefined, 0, n);
+  }
+
+  /** Drops the references a decision left, so that the buffers hold no decision's objects. */
+  release(n: number): void {
+    this.diagnosis.fill(undefined, 0, n);
+    this.notNeeded.fill(undefined, 0, n);
+  }
+}
+
+const buffers = new Buffers();
 
 /**
  * Decides where a workload runs: filter every cluster, rank the ones that fit (fallback group,
@@ -60,152 +124,224 @@ function weightOf(rules: readonly WeightRule[], cluster: ClusterSnapshot): numbe
 export function place(input: PlacementInput): PlacementDecision {
   const { policy, workload } = input;
   const clusters = sortedByName(input.snapshot.clusters);
-  const previous = new Map<string, number>();
-  for (const entry of input.previous?.clusters ?? []) previous.set(entry.name, entry.replicas);
+  const total = clusters.length;
+  let previous: Map<string, number> | undefined;
+  const previousClusters = input.previous?.clusters;
+  if (previousClusters !== undefined && previousClusters.length > 0) {
+    previous = new Map();
+    for (const entry of previousClusters) previous.set(entry.name, entry.replicas);
+  }
 
-  const diagnosis = new Map<string, ClusterDiagnosis>();
-  const labels: string[] = [];
-  const leaveOut = (name: string, code: DiagnosisCode, reasons: string[], clusterLabels: string[]): void => {
-    diagnosis.set(name, { code, reasons });
-    labels.push(...clusterLabels);
+  const b = buffers;
+  b.prepare(total);
+  const { placed, diagnosis, notNeeded } = b;
+
+  // Label counts for the summary, and one shared diagnosis per single reason: most clusters
+  // left out on a large fleet are left out for a handful of reasons.
+  const labels = new Map<string, number>();
+  const shared = new Map<string, ClusterDiagnosis>();
+  const count = (label: string): void => {
+    labels.set(label, (labels.get(label) ?? 0) + 1);
+  };
+  const leaveOut = (index: number, code: DiagnosisCode, reason: string, label: string): void => {
+    let why = shared.get(reason);
+    if (why === undefined || why.code !== code) shared.set(reason, (why = { code, reasons: [reason] }));
+    diagnosis[index] = why;
+    count(label);
   };
 
-  // Filter.
-  const feasible: FeasibleCluster[] = [];
+  // Filter: clusters that pass allocate nothing; the rest get their reasons.
+  const { feasible, group, fit, fitOut } = b;
+  let feasibleCount = 0;
   const kinds = kindChecks(workload.kinds);
-  const context = { policy, needs: workload, kinds };
-  for (const cluster of clusters) {
-    const free = freeFor(cluster, workload, previous.get(cluster.name) ?? 0);
-    const result = filterCluster(cluster, context, free);
-    if (Array.isArray(result)) {
-      const failures: FilterFailure[] = result;
-      leaveOut(cluster.name, (failures[0] as FilterFailure).code, failures.map((f) => f.reason), failures.map((f) => f.label));
+  const context: FilterContext = { policy, needs: workload, kinds, affinityReasons: new AffinityReasons() };
+  const needed = replicasNeeded(context);
+  for (let i = 0; i < total; i += 1) {
+    const cluster = clusters[i] as ClusterSnapshot;
+    const free = previous === undefined ? cluster.free : freeFor(cluster, workload, previous.get(cluster.name) ?? 0);
+    const g = passesFilters(cluster, context, free, needed, fitOut);
+    if (g >= 0) {
+      feasible[feasibleCount] = i;
+      feasibleCount += 1;
+      group[i] = g;
+      fit[i] = fitOut[0] as number;
+      continue;
+    }
+    const failures = filterCluster(cluster, context, free) as FilterFailure[];
+    if (failures.length === 1) {
+      const failure = failures[0] as FilterFailure;
+      leaveOut(i, failure.code, failure.reason, failure.label);
     } else {
-      feasible.push(result);
+      diagnosis[i] = { code: (failures[0] as FilterFailure).code, reasons: failures.map((f) => f.reason) };
+      for (const failure of failures) count(failure.label);
     }
   }
-  const total = clusters.length;
-  const finish = (placed: Map<string, number>, summary: string, unplacedReplicas: number): PlacementDecision => {
+  const finish = (withReplicas: boolean, summary: string, unplacedReplicas: number): PlacementDecision => {
     const out: { name: string; replicas: number }[] = [];
     const diagnosed: Record<string, ClusterDiagnosis> = {};
-    for (const cluster of clusters) {
-      const replicas = placed.get(cluster.name) ?? 0;
-      if (replicas > 0) out.push({ name: cluster.name, replicas });
-      const why = diagnosis.get(cluster.name);
-      if (why !== undefined) diagnosed[cluster.name] = why;
+    for (let i = 0; i < total; i += 1) {
+      const name = (clusters[i] as ClusterSnapshot).name;
+      if (withReplicas) {
+        const replicas = placed[i] as number;
+        if (replicas > 0) out.push({ name, replicas });
+      }
+      const why = diagnosis[i];
+      if (why !== undefined) diagnosed[name] = why;
     }
+    b.release(total);
     return { clusters: out, diagnosis: diagnosed, unplacedReplicas, summary };
   };
-  if (feasible.length === 0) return finish(new Map(), `0/${total} clusters fit${labels.length > 0 ? `: ${countLabels(labels)}` : ''}`, workload.replicas);
+  if (feasibleCount === 0) return finish(false, `0/${total} clusters fit${labels.size > 0 ? `: ${countLabelCounts(labels)}` : ''}`, workload.replicas);
 
   // Score: earlier fallback group, more room for replicas, already there, then name.
-  const ranked = rank(feasible, (name) => previous.has(name));
+  const ranked = b.ranked;
+  rankIndices(feasible, feasibleCount, group, fit, previous === undefined ? () => false : (i) => previous.has((clusters[i] as ClusterSnapshot).name), ranked);
 
   // Select.
-  const spread = applySpread(ranked, policy.spread ?? []);
+  const { selected, required } = b;
+  const spread: SpreadResult = { ok: true, reason: '', selectedCount: 0, requiredList: [], excluded: [], excludedReasons: [] };
+  spreadIndices(clusters, ranked, feasibleCount, policy.spread ?? [], selected, required, spread);
   if (!spread.ok) {
-    for (const cluster of ranked) leaveOut(cluster.cluster.name, 'SpreadLimit', [spread.reason], [LABELS.SpreadLimit]);
-    const filtered = labels.filter((label) => label !== LABELS.SpreadLimit);
-    return finish(new Map(), `0/${total} clusters placed: ${spread.reason}${filtered.length > 0 ? `; filtered out: ${countLabels(filtered)}` : ''}`, workload.replicas);
+    const filtered = labels.size > 0 ? `; filtered out: ${countLabelCounts(labels)}` : '';
+    for (let k = 0; k < feasibleCount; k += 1) leaveOut(ranked[k] as number, 'SpreadLimit', spread.reason, LABELS.SpreadLimit);
+    return finish(false, `0/${total} clusters placed: ${spread.reason}${filtered}`, workload.replicas);
   }
-  for (const entry of spread.excluded) leaveOut(entry.name, 'SpreadLimit', [entry.reason], [LABELS.SpreadLimit]);
+  for (let e = 0; e < spread.excluded.length; e += 1) leaveOut(spread.excluded[e] as number, 'SpreadLimit', spread.excludedReasons[e] as string, LABELS.SpreadLimit);
+  const selectedCount = spread.selectedCount;
+  const requiredCount = spread.requiredList.length;
 
   // Divide.
-  const placed = new Map<string, number>();
-  const notNeeded = new Map<string, string>();
   const scheduling = policy.replicaScheduling;
   const maxPer = policy.maxReplicasPerCluster ?? Number.POSITIVE_INFINITY;
-  const firstGroup = Math.min(...spread.selected.map((cluster) => cluster.group));
+  let firstGroup = Number.POSITIVE_INFINITY;
+  for (let k = 0; k < selectedCount; k += 1) firstGroup = Math.min(firstGroup, group[selected[k] as number] as number);
   let unplaced = 0;
   if (scheduling.type === 'Duplicated') {
-    for (const cluster of spread.selected) {
-      if (cluster.group === firstGroup || spread.required.has(cluster.cluster.name)) {
-        placed.set(cluster.cluster.name, Math.min(workload.replicas, maxPer));
-      } else {
-        notNeeded.set(cluster.cluster.name, `fallback group ${cluster.group + 1} not needed: group ${firstGroup + 1} has clusters that fit`);
-      }
+    const each = Math.min(workload.replicas, maxPer);
+    const groupReasons: string[] = [];
+    for (let k = 0; k < selectedCount; k += 1) {
+      const i = selected[k] as number;
+      const g = group[i] as number;
+      if (g === firstGroup || required[i] === 1) placed[i] = each;
+      else notNeeded[i] = groupReasons[g] ??= `fallback group ${g + 1} not needed: group ${firstGroup + 1} has clusters that fit`;
     }
   } else {
     const mode = scheduling.divisionPreference;
-    const weights = new Map<string, number>();
-    const participants = spread.selected.filter((cluster) => {
-      const weight = scheduling.divisionPreference === 'Weighted' ? weightOf(scheduling.weights, cluster.cluster) : Number.isFinite(cluster.fit) ? cluster.fit : 1;
-      weights.set(cluster.cluster.name, weight);
-      if (weight > 0 || mode === 'Aggregated') return true;
-      leaveOut(cluster.cluster.name, 'ZeroWeight', ['no weight rule gives it a weight above 0'], [LABELS.ZeroWeight]);
-      return false;
-    });
-    const cap = (cluster: FeasibleCluster): number => Math.min(cluster.fit, maxPer) - (placed.get(cluster.cluster.name) ?? 0);
-    let remaining = workload.replicas;
-    const give = (name: string, replicas: number): void => {
-      placed.set(name, (placed.get(name) ?? 0) + replicas);
-      remaining -= replicas;
-    };
-    // Clusters a spread minimum needs, and per-cluster minimums, come first, in rank order.
-    for (const cluster of participants) {
-      const required = spread.required.has(cluster.cluster.name);
-      const base = Math.max(required ? 1 : 0, required || mode !== 'Aggregated' ? (policy.minReplicasPerCluster ?? 0) : 0);
-      const replicas = Math.min(base, cap(cluster), remaining);
-      if (replicas > 0) give(cluster.cluster.name, replicas);
+    const { participants, weight, members, member, memberWeights, memberCaps, shares } = b;
+    let participantCount = 0;
+    for (let k = 0; k < selectedCount; k += 1) {
+      const i = selected[k] as number;
+      const f = fit[i] as number;
+      const w = mode === 'Weighted' ? weightOf(scheduling.weights, clusters[i] as ClusterSnapshot) : Number.isFinite(f) ? f : 1;
+      weight[i] = w;
+      if (w > 0 || mode === 'Aggregated') {
+        participants[participantCount] = i;
+        participantCount += 1;
+      } else {
+        leaveOut(i, 'ZeroWeight', 'no weight rule gives it a weight above 0', LABELS.ZeroWeight);
+      }
     }
-    const groups = [...new Set(participants.map((cluster) => cluster.group))];
-    for (const group of groups) {
-      const members = participants.filter((cluster) => cluster.group === group);
+    const cap = (i: number): number => Math.min(fit[i] as number, maxPer) - (placed[i] as number);
+    let remaining = workload.replicas;
+    const minPer = policy.minReplicasPerCluster ?? 0;
+    // Clusters a spread minimum needs, and per-cluster minimums, come first, in rank order.
+    for (let k = 0; k < participantCount; k += 1) {
+      const i = participants[k] as number;
+      const isRequired = required[i] === 1;
+      const base = Math.max(isRequired ? 1 : 0, isRequired || mode !== 'Aggregated' ? minPer : 0);
+      const replicas = Math.min(base, cap(i), remaining);
+      if (replicas > 0) {
+        placed[i] = (placed[i] as number) + replicas;
+        remaining -= replicas;
+      }
+    }
+    // The fallback groups in the order they first appear (best first), each filled in turn.
+    const groups: number[] = [];
+    for (let k = 0; k < participantCount; k += 1) {
+      const g = group[participants[k] as number] as number;
+      if (!groups.includes(g)) groups.push(g);
+    }
+    for (const g of groups) {
+      let memberCount = 0;
+      for (let k = 0; k < participantCount; k += 1) {
+        const i = participants[k] as number;
+        if (group[i] === g) {
+          members[memberCount] = i;
+          memberCount += 1;
+        }
+      }
       if (remaining === 0) {
-        for (const cluster of members) notNeeded.set(cluster.cluster.name, group === firstGroup ? 'no replica left for it' : `fallback group ${group + 1} not needed: earlier groups hold every replica`);
+        const reason = g === firstGroup ? 'no replica left for it' : `fallback group ${g + 1} not needed: earlier groups hold every replica`;
+        for (let k = 0; k < memberCount; k += 1) notNeeded[members[k] as number] = reason;
         continue;
       }
       if (mode === 'Aggregated') {
-        for (const cluster of members) {
-          const replicas = Math.min(cap(cluster), remaining);
-          if (replicas > 0) give(cluster.cluster.name, replicas);
-          else if (!placed.has(cluster.cluster.name)) notNeeded.set(cluster.cluster.name, 'the replicas fit on fewer clusters with more room');
+        for (let k = 0; k < memberCount; k += 1) {
+          const i = members[k] as number;
+          const replicas = Math.min(cap(i), remaining);
+          if (replicas > 0) {
+            placed[i] = (placed[i] as number) + replicas;
+            remaining -= replicas;
+          } else if (placed[i] === 0) {
+            notNeeded[i] = 'the replicas fit on fewer clusters with more room';
+          }
         }
       } else {
-        // Largest-remainder ties go by name.
-        const inGroup = new Set(members);
-        const byNameMembers = feasible.filter((cluster) => inGroup.has(cluster));
-        const shares = largestRemainder(
-          remaining,
-          byNameMembers.map((cluster) => weights.get(cluster.cluster.name) ?? 0),
-          byNameMembers.map(cap),
-        );
-        byNameMembers.forEach((cluster, i) => {
-          const replicas = shares[i] as number;
-          if (replicas > 0) give(cluster.cluster.name, replicas);
-          else if (!placed.has(cluster.cluster.name)) notNeeded.set(cluster.cluster.name, 'its share of the replicas rounds to 0');
-        });
+        // Largest-remainder ties go by name: the members in name order (feasible is).
+        for (let k = 0; k < memberCount; k += 1) member[members[k] as number] = 1;
+        let m = 0;
+        for (let k = 0; k < feasibleCount; k += 1) {
+          const i = feasible[k] as number;
+          if (member[i] === 1) {
+            member[i] = 0;
+            members[m] = i;
+            memberWeights[m] = weight[i] as number;
+            memberCaps[m] = cap(i);
+            m += 1;
+          }
+        }
+        largestRemainderInto(remaining, m, memberWeights, memberCaps, shares);
+        for (let k = 0; k < m; k += 1) {
+          const i = members[k] as number;
+          const replicas = shares[k] as number;
+          if (replicas > 0) {
+            placed[i] = (placed[i] as number) + replicas;
+            remaining -= replicas;
+          } else if (placed[i] === 0) {
+            notNeeded[i] = 'its share of the replicas rounds to 0';
+          }
+        }
       }
     }
     unplaced = remaining;
   }
 
-  const starved = [...spread.required].filter((name) => (placed.get(name) ?? 0) === 0).sort();
-  if (starved.length > 0) {
-    const reason = `spread needs ${spread.required.size} clusters in distinct domains, but ${workload.replicas} replicas cannot cover them`;
-    for (const cluster of spread.selected) leaveOut(cluster.cluster.name, 'SpreadLimit', [reason], [LABELS.SpreadLimit]);
-    return finish(new Map(), `0/${total} clusters placed: ${reason}`, workload.replicas);
+  let starved = false;
+  for (const i of spread.requiredList) if (placed[i] === 0) starved = true;
+  if (starved) {
+    const reason = `spread needs ${requiredCount} clusters in distinct domains, but ${workload.replicas} replicas cannot cover them`;
+    for (let k = 0; k < selectedCount; k += 1) leaveOut(selected[k] as number, 'SpreadLimit', reason, LABELS.SpreadLimit);
+    return finish(false, `0/${total} clusters placed: ${reason}`, workload.replicas);
   }
-  const notNeededDiagnoses = new Map<string, ClusterDiagnosis>();
-  for (const cluster of spread.selected) {
-    const name = cluster.cluster.name;
-    if ((placed.get(name) ?? 0) === 0 && !diagnosis.has(name)) {
-      // Many clusters share a reason on a large fleet: one diagnosis object per reason.
-      const reason = notNeeded.get(name) ?? 'no replica left for it';
-      let shared = notNeededDiagnoses.get(reason);
-      if (shared === undefined) notNeededDiagnoses.set(reason, (shared = { code: 'NotNeeded', reasons: [reason] }));
-      diagnosis.set(name, shared);
-      labels.push(LABELS.NotNeeded);
-    }
+  for (let k = 0; k < selectedCount; k += 1) {
+    const i = selected[k] as number;
+    if (placed[i] === 0 && diagnosis[i] === undefined) leaveOut(i, 'NotNeeded', notNeeded[i] ?? 'no replica left for it', LABELS.NotNeeded);
   }
 
-  const used = [...placed.values()].filter((n) => n > 0);
-  const sum = used.reduce((acc, n) => acc + n, 0);
+  let used = 0;
+  let sum = 0;
+  for (let i = 0; i < total; i += 1) {
+    const replicas = placed[i] as number;
+    if (replicas > 0) {
+      used += 1;
+      sum += replicas;
+    }
+  }
   let summary =
     scheduling.type === 'Duplicated'
-      ? `${Math.min(workload.replicas, maxPer)} replicas on each of ${used.length}/${total} clusters`
-      : `${sum} replicas on ${used.length}/${total} clusters`;
+      ? `${Math.min(workload.replicas, maxPer)} replicas on each of ${used}/${total} clusters`
+      : `${sum} replicas on ${used}/${total} clusters`;
   if (unplaced > 0) summary += `; ${unplaced} more do not fit`;
-  if (labels.length > 0) summary += `; ${total - used.length} left out: ${countLabels(labels)}`;
-  return finish(placed, summary, unplaced);
+  if (labels.size > 0) summary += `; ${total - used} left out: ${countLabelCounts(labels)}`;
+  return finish(true, summary, unplaced);
 }

@@ -3,6 +3,46 @@ import type { FeasibleCluster } from './filters.ts';
 const FIT_LIMIT = 2 ** 31 - 1;
 const INDEX_LIMIT = 2 ** 15;
 const GROUP_LIMIT = 2 ** 6;
+// The key buffer is kept between decisions: it never escapes, and a decision is synchronous.
+let keyBuffer = new Float64Array(1024);
+
+const fitKey = (fit: number): number => FIT_LIMIT - Math.min(fit, FIT_LIMIT);
+
+/**
+ * {@link rank} on indices, allocating nothing: `feasible` holds the first `count` feasible
+ * clusters' indices in name order, `group` and `fit` are read at those indices, and
+ * `alreadyThere(index)` says whether the workload runs there. Writes the indices best first to
+ * `out`.
+ */
+export function rankIndices(
+  feasible: Int32Array,
+  count: number,
+  group: Int32Array,
+  fit: Float64Array,
+  alreadyThere: (index: number) => boolean,
+  out: Int32Array,
+): void {
+  let packable = count < INDEX_LIMIT;
+  for (let k = 0; k < count && packable; k += 1) packable = (group[feasible[k] as number] as number) < GROUP_LIMIT;
+  if (packable) {
+    if (keyBuffer.length < count) keyBuffer = new Float64Array(Math.max(count, keyBuffer.length * 2));
+    const keys = keyBuffer.subarray(0, count);
+    for (let k = 0; k < count; k += 1) {
+      const i = feasible[k] as number;
+      keys[k] = (((group[i] as number) * 2 ** 31 + fitKey(fit[i] as number)) * 2 + (alreadyThere(i) ? 0 : 1)) * INDEX_LIMIT + k;
+    }
+    keys.sort();
+    for (let k = 0; k < count; k += 1) out[k] = feasible[(keys[k] as number) % INDEX_LIMIT] as number;
+    return;
+  }
+  const before = Array.from({ length: count }, (_, k) => (alreadyThere(feasible[k] as number) ? 0 : 1));
+  const order = Array.from({ length: count }, (_, k) => k).sort((a, b) => {
+    const i = feasible[a] as number;
+    const j = feasible[b] as number;
+    return (group[i] as number) - (group[j] as number) || fitKey(fit[i] as number) - fitKey(fit[j] as number) || (before[a] as number) - (before[b] as number) || a - b;
+  });
+  for (let k = 0; k < count; k += 1) out[k] = feasible[order[k] as number] as number;
+}
 
 /**
  * Orders the feasible clusters (given in name order) best first: earlier fallback group, then
@@ -15,25 +55,10 @@ const GROUP_LIMIT = 2 ** 6;
  */
 export function rank(feasible: readonly FeasibleCluster[], alreadyThere: (name: string) => boolean): FeasibleCluster[] {
   const n = feasible.length;
-  const before = feasible.map((cluster) => (alreadyThere(cluster.cluster.name) ? 0 : 1));
-  const fitKey = (cluster: FeasibleCluster): number => FIT_LIMIT - Math.min(cluster.fit, FIT_LIMIT);
-  if (n < INDEX_LIMIT && feasible.every((cluster) => cluster.group < GROUP_LIMIT)) {
-    const keys = new Float64Array(n);
-    for (let i = 0; i < n; i += 1) {
-      const cluster = feasible[i] as FeasibleCluster;
-      keys[i] = ((cluster.group * 2 ** 31 + fitKey(cluster)) * 2 + (before[i] as number)) * INDEX_LIMIT + i;
-    }
-    keys.sort();
-    return Array.from(keys, (key) => feasible[key % INDEX_LIMIT] as FeasibleCluster);
-  }
-  return feasible
-    .map((cluster, index) => ({ cluster, index }))
-    .sort(
-      (a, b) =>
-        a.cluster.group - b.cluster.group ||
-        fitKey(a.cluster) - fitKey(b.cluster) ||
-        (before[a.index] as number) - (before[b.index] as number) ||
-        a.index - b.index,
-    )
-    .map((entry) => entry.cluster);
+  const indices = Int32Array.from({ length: n }, (_, k) => k);
+  const group = Int32Array.from(feasible, (cluster) => cluster.group);
+  const fit = Float64Array.from(feasible, (cluster) => cluster.fit);
+  const out = new Int32Array(n);
+  rankIndices(indices, n, group, fit, (k) => alreadyThere((feasible[k] as FeasibleCluster).cluster.name), out);
+  return Array.from(out, (k) => feasible[k] as FeasibleCluster);
 }
