@@ -2,6 +2,7 @@ export { affinityMismatch } from './affinity.ts';
 export { clusterSnapshot } from './cluster-snapshot.ts';
 export type { FeasibleCluster, FilterFailure } from './filters.ts';
 export type { ClusterSnapshot, FleetSnapshot } from './fleet-snapshot.ts';
+export { indexFleet } from './indexed-fleet.ts';
 export { largestRemainder } from './largest-remainder.ts';
 export { place, type PlacementInput } from './place.ts';
 export type { ClusterDiagnosis, DiagnosisCode, PlacementDecision } from './placement-decision.ts';

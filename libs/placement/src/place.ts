@@ -3,6 +3,7 @@ import { AffinityReasons } from './affinity.ts';
 import { filterCluster, kindChecks, passesFilters, replicasNeeded, type FilterContext, type FilterFailure } from './filters.ts';
 import type { ClusterSnapshot, FleetSnapshot } from './fleet-snapshot.ts';
 import { matchesTerm } from './label-match.ts';
+import { clustersByName } from './indexed-fleet.ts';
 import { largestRemainderInto } from './largest-remainder.ts';
 import type { ClusterDiagnosis, DiagnosisCode, PlacementDecision } from './placement-decision.ts';
 import type { PlacementPolicy, WeightRule } from './placement-policy.ts';
@@ -25,16 +26,6 @@ const LABELS: Readonly<Record<'SpreadLimit' | 'ZeroWeight' | 'NotNeeded', string
   ZeroWeight: 'with weight 0',
   NotNeeded: 'not needed',
 };
-
-const byName = (a: ClusterSnapshot, b: ClusterSnapshot): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-
-/** The clusters in name order; a snapshot already in that order (the usual case) is not copied or sorted again. */
-function sortedByName(clusters: readonly ClusterSnapshot[]): readonly ClusterSnapshot[] {
-  for (let i = 1; i < clusters.length; i += 1) {
-    if (byName(clusters[i - 1] as ClusterSnapshot, clusters[i] as ClusterSnapshot) > 0) return [...clusters].sort(byName);
-  }
-  return clusters;
-}
 
 /** The snapshot's free room plus what the workload's own previous replicas hold there, so they do not push it away. */
 function freeFor(cluster: ClusterSnapshot, needs: WorkloadNeeds, previousReplicas: number): ResourceAmounts | undefined {
@@ -123,7 +114,7 @@ const buffers = new Buffers();
  */
 export function place(input: PlacementInput): PlacementDecision {
   const { policy, workload } = input;
-  const clusters = sortedByName(input.snapshot.clusters);
+  const clusters = clustersByName(input.snapshot);
   const total = clusters.length;
   let previous: Map<string, number> | undefined;
   const previousClusters = input.previous?.clusters;

@@ -10,13 +10,32 @@ export interface Shortage {
 const RESOURCES = ['cpuMillis', 'memoryBytes', 'pods'] as const;
 const NAMES = { cpuMillis: 'CPU', memoryBytes: 'memory', pods: 'pods' } as const;
 
-function format(resource: (typeof RESOURCES)[number], amount: number): string {
-  if (resource === 'cpuMillis') return `${Number((amount / 1000).toFixed(3))} CPU`;
+/** "0.5 CPU", "1.5 GiB memory", "512 MiB memory", "3 pods": rounded to 3, 2 and 1 decimals. */
+export function format(resource: (typeof RESOURCES)[number], amount: number): string {
+  // Whole millicores, GiB and MiB (the usual amounts) need no rounding: the quotient prints as
+  // its rounded form would, since a correctly rounded quotient is the decimal's nearest double.
+  if (resource === 'cpuMillis') {
+    if (Number.isSafeInteger(amount)) return `${amount / 1000} CPU`;
+    return `${Number((amount / 1000).toFixed(3))} CPU`;
+  }
   if (resource === 'memoryBytes') {
     const mib = amount / 2 ** 20;
-    return mib >= 1024 ? `${Number((mib / 1024).toFixed(2))} GiB memory` : `${Number(mib.toFixed(1))} MiB memory`;
+    if (mib >= 1024) return Number.isSafeInteger(mib / 1024) ? `${mib / 1024} GiB memory` : `${Number((mib / 1024).toFixed(2))} GiB memory`;
+    return Number.isSafeInteger(mib) ? `${mib} MiB memory` : `${Number(mib.toFixed(1))} MiB memory`;
   }
   return `${amount} pods`;
+}
+
+// The last "needs ..." part per resource: it is the same for every cluster of a decision.
+const needsCache: { resource: string; amount: number; per: string; text: string }[] = [];
+
+function needsText(resource: (typeof RESOURCES)[number], need: number, replicas: number, r: number): string {
+  const per = replicas === 1 ? 'per replica' : `for ${replicas} replicas`;
+  const cached = needsCache[r];
+  if (cached !== undefined && cached.resource === resource && Object.is(cached.amount, need) && cached.per === per) return cached.text;
+  const text = `needs ${format(resource, need)} ${per}, `;
+  needsCache[r] = { resource, amount: need, per, text };
+  return text;
 }
 
 /** How many replicas with these requests fit in `free`: Infinity when nothing is requested. */
@@ -32,13 +51,13 @@ export function replicasFit(free: ResourceAmounts, perReplica: ResourceAmounts):
 /** Every resource too short for `replicas` replicas, in a fixed order (CPU, memory, pods). */
 export function shortages(free: ResourceAmounts, perReplica: ResourceAmounts, replicas: number): Shortage[] {
   const found: Shortage[] = [];
-  for (const resource of RESOURCES) {
+  for (let r = 0; r < RESOURCES.length; r += 1) {
+    const resource = RESOURCES[r] as (typeof RESOURCES)[number];
     const need = perReplica[resource] * replicas;
     if (need > 0 && free[resource] < need) {
-      const per = replicas === 1 ? 'per replica' : `for ${replicas} replicas`;
       found.push({
         resource: NAMES[resource],
-        reason: `needs ${format(resource, need)} ${per}, ${format(resource, Math.max(0, free[resource]))} free`,
+        reason: `${needsText(resource, need, replicas, r)}${format(resource, Math.max(0, free[resource]))} free`,
       });
     }
   }
