@@ -97,7 +97,8 @@ export class MemberClient {
     let token: string | undefined;
     do {
       const page = await this.api.list<LiveObject>(apiVersion, kind, namespace, undefined, undefined, undefined, undefined, labelSelector, 500, token);
-      out.push(...page.items);
+      // Items of a list carry no apiVersion and kind of their own: give them the list's.
+      for (const item of page.items) out.push({ ...item, apiVersion, kind });
       token = page.metadata?._continue || undefined;
     } while (token);
     return out;
