@@ -115,8 +115,6 @@ export interface WorkloadRecord {
   readonly createdAt: string;
   /** Set when deletion was asked for and copies are being removed. */
   readonly deletionRequestedAt?: string;
-  /** Permanent failures of the last apply, per cluster, with their reason (not retried). */
-  readonly failures?: Readonly<Record<string, { readonly generation: number; readonly reason: string; readonly at: string }>>;
 }
 
 /** The stored placement of one workload: the latest decision, and which generation it was for. */
@@ -152,6 +150,10 @@ export interface MemberWorkloadStatus {
   /** Available: every replica-carrying object there reports its wanted replicas available. */
   readonly conditions: readonly { readonly type: string; readonly status: StatusValue; readonly reason?: string; readonly message?: string }[];
   readonly observedAt?: string;
-  /** The last apply error there, if the last attempt failed. */
+  /**
+   * The last apply error there, if the last attempt failed; `permanent` ones (refused by the
+   * member) are not retried and make the workload Degraded. Kept here rather than on the
+   * workload record, so that workers never move the version a client's If-Match names.
+   */
   readonly lastError?: { readonly reason: string; readonly permanent: boolean; readonly at: string; readonly generation?: number };
 }
