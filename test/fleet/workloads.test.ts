@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { AppsV1Api, CoreV1Api, type KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { Redis } from 'ioredis';
 import { createHub, type Hub } from '../../apps/hub/src/create-hub.ts';
+import { WorkloadQueues } from '../../apps/hub/src/workloads/workload-queues.ts';
 import { hubTestConfig } from '../integration/support/hub-config.ts';
 import { LogLines } from '../integration/support/log-lines.ts';
 import { pollUntil } from '../integration/support/poll.ts';
@@ -232,6 +233,39 @@ describe('workloads on a real local fleet (three zones)', () => {
     const job = failed.find((j) => j.id.startsWith(`${NS}.broken.`));
     expect(job?.attemptsMade).toBe(1);
   }, STEP_MS + 10_000);
+
+  it('retries a transient failure with backoff until the member answers again', async () => {
+    const apply = hub.app.get(WorkloadQueues).queue('apply');
+    const a = members.a as MemberCluster;
+    await apply.pause();
+    try {
+      const created = await api('POST', '/api/v1/workloads', {
+        name: 'patient',
+        namespace: NS,
+        tenant: 'team-a',
+        manifests: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'patient' }, data: { wait: 'for it' } }],
+        placement: { replicaScheduling: { type: 'Duplicated' }, clusterAffinity: { names: ['wl-a'] } },
+      });
+      expect(created.status).toBe(201);
+      await pollUntil('patient placed', async () => ((await view('patient')).placement?.decision.clusters.length ?? 0) === 1, 30_000, 100);
+      await a.network.cut();
+      await apply.resume();
+      await pollUntil(
+        'a transient apply failure on wl-a',
+        async () => /flotilla_apply_failures_total\{cluster="wl-a",permanent="false"\} [1-9]/.test(await (await fetch(`${url}/metrics`)).text()),
+        30_000,
+        100,
+      );
+      const during = (await view('patient')).status.clusters.find((c) => c.cluster === 'wl-a');
+      expect(during?.lastError?.permanent).toBe(false);
+    } finally {
+      await apply.resume();
+      await a.network.heal();
+    }
+    await pollUntil('patient Available after the heal', async () => (await view('patient')).status.phase === 'Available', 60_000, 250);
+    expect((await view('patient')).status.clusters.find((c) => c.cluster === 'wl-a')?.lastError).toBeUndefined();
+    expect(await core('a').readNamespacedConfigMap({ namespace: NS, name: 'patient' })).toBeDefined();
+  }, 120_000);
 
   it('deletes while one member is hung: cleanup pending there, completed after it resumes', async () => {
     const uid = (await view('web')).metadata.uid;

@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { stringify } from 'yaml';
 import { createHub, type Hub } from '../../apps/hub/src/create-hub.ts';
+import { WorkloadQueues } from '../../apps/hub/src/workloads/workload-queues.ts';
+import { WorkloadsService } from '../../apps/hub/src/workloads/workloads.service.ts';
 import { CA_PEM } from '../../libs/clusters/src/test-pki.fixture.ts';
 import { Store } from '../../libs/store/src/index.ts';
 import { hubTestConfig } from './support/hub-config.ts';
@@ -217,5 +219,45 @@ describe('workload API (in process, real Redis, no members)', () => {
     await pollUntil('the workload to be gone', async () => (await api('GET', '/api/v1/namespaces/shop/workloads/api')).status === 404);
     expect(await storedIds('placement')).not.toContain('shop.api');
     expect((await api('DELETE', '/api/v1/namespaces/shop/workloads/api')).status).toBe(404);
+  });
+});
+
+describe('placement queue order (in process, real Redis)', () => {
+  const prefix = testPrefix('workloads-priority');
+  let hub: Hub;
+  let url: string;
+
+  beforeAll(async () => {
+    hub = await createHub(hubTestConfig({ FLOTILLA_KEY_PREFIX: prefix, FLOTILLA_PLACEMENT_CONCURRENCY: '1' }), { logDestination: new LogLines() });
+    url = await hub.listen();
+  });
+
+  afterAll(async () => {
+    if (hub) {
+      await hub.close();
+      const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+      await deleteKeysWithPrefix(redis, prefix);
+      redis.disconnect();
+    }
+  });
+
+  it('places higher priorities first, and deduplicates a generation by job id', async () => {
+    const placement = hub.app.get(WorkloadQueues).queue('placement');
+    await placement.pause();
+    const post = async (name: string, priority: string | number): Promise<number> =>
+      (await fetch(`${url}/api/v1/workloads`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(workload(name, { priority })) })).status;
+    expect(await post('low-1', 'low')).toBe(201);
+    expect(await post('normal-1', 'normal')).toBe(201);
+    expect(await post('critical-1', 'critical')).toBe(201);
+    expect(await post('custom-1', 700)).toBe(201);
+    // A second job for the same workload and generation is the same job.
+    await hub.app.get(WorkloadsService).enqueuePlacement('shop.low-1', { uid: 'x', spec: { priority: -500 } as never, generation: 1, createdAt: '' }, 'Retried');
+    const placeJobs = async (...states: ('prioritized' | 'waiting' | 'completed')[]) => (await placement.getJobs(states, 0, 100)).filter((j) => j.name === 'place');
+    expect(await placeJobs('prioritized', 'waiting')).toHaveLength(4);
+    await placement.resume();
+    await pollUntil('four placements', async () => (await placeJobs('completed')).length === 4);
+    const done = await placeJobs('completed');
+    const order = done.sort((a, b) => (a.processedOn ?? 0) - (b.processedOn ?? 0)).map((j) => String(j.id));
+    expect(order).toEqual(['shop.critical-1.g1', 'shop.custom-1.g1', 'shop.normal-1.g1', 'shop.low-1.g1']);
   });
 });
