@@ -3,7 +3,7 @@ import { affinityGroup, affinityGroupIndex, type AffinityReasons } from './affin
 import type { ClusterSnapshot } from './fleet-snapshot.ts';
 import type { DiagnosisCode } from './placement-decision.ts';
 import type { PlacementPolicy, Toleration } from './placement-policy.ts';
-import { replicasFit, shortages } from './replicas-fit.ts';
+import { RESOURCE_COUNT, replicasFit, shortageReason } from './replicas-fit.ts';
 import { toleratesAll, untoleratedTaints } from './tolerations.ts';
 import type { WorkloadNeeds } from './workload-needs.ts';
 
@@ -15,7 +15,8 @@ const NOT_READY: Readonly<Record<string, FilterFailure>> = {
   Unknown: { code: 'NotReady', reason: 'Ready is Unknown', label: 'not Ready' },
 };
 const CAPACITY_UNKNOWN: FilterFailure = { code: 'InsufficientCapacity', reason: 'capacity not known yet', label: 'of unknown capacity' };
-const SHORT_OF: Readonly<Record<string, string>> = { CPU: 'short of CPU', memory: 'short of memory', pods: 'short of pods' };
+// By resource, in the order of RESOURCE_COUNT: CPU, memory, pods.
+const SHORT_OF: readonly string[] = ['short of CPU', 'short of memory', 'short of pods'];
 
 /** One reason a filter keeps a cluster out. `label` is how the summary counts it ("short of CPU"). */
 export interface FilterFailure {
@@ -32,6 +33,8 @@ export interface FilterContext {
   readonly kinds: readonly KindCheck[];
   /** Shares the affinity reasons between the clusters of one decision. */
   readonly affinityReasons?: AffinityReasons;
+  /** Shares the affinity failures between the clusters of one decision. */
+  readonly affinityFailures?: Map<string, FilterFailure>;
 }
 
 /** A cluster that passed every filter. */
@@ -93,10 +96,52 @@ export function passesFilters(cluster: ClusterSnapshot, context: FilterContext, 
   return group;
 }
 
-function add(failures: FilterFailure[] | undefined, failure: FilterFailure): FilterFailure[] {
-  if (failures === undefined) return [failure];
-  failures.push(failure);
-  return failures;
+/**
+ * Writes every failure of the cluster to `out` from index 0 (entries past the count are left as
+ * they were, so one list can serve every cluster) and returns how many there are: the filters
+ * of {@link filterCluster}, in its order.
+ */
+export function collectFailures(cluster: ClusterSnapshot, context: FilterContext, free: ResourceAmounts | undefined, out: FilterFailure[]): number {
+  const { policy, needs, kinds } = context;
+  let n = 0;
+  const group = affinityGroup(policy.clusterAffinity, policy.fallbackGroups, cluster, context.affinityReasons);
+  if (typeof group === 'string') {
+    const shared = context.affinityFailures;
+    let failure = shared?.get(group);
+    if (failure === undefined) {
+      failure = { code: 'AffinityMismatch', reason: group, label: 'outside affinity' };
+      shared?.set(group, failure);
+    }
+    out[n++] = failure;
+  }
+  if (cluster.cordoned) out[n++] = CORDONED;
+  if (cluster.taints.length > 0) {
+    const taints = untoleratedTaints(cluster.taints, policy.tolerations ?? NO_TOLERATIONS);
+    if (taints.length > 0) {
+      const list = taints.map((taint) => `${taint.key}${taint.value === undefined ? '' : `=${taint.value}`}:${taint.effect}`).join(', ');
+      out[n++] = { code: 'TaintNotTolerated', reason: `taint not tolerated: ${list}`, label: 'with untolerated taints' };
+    }
+  }
+  if (cluster.ready !== 'True') out[n++] = NOT_READY[cluster.ready] ?? { code: 'NotReady', reason: `Ready is ${cluster.ready}`, label: 'not Ready' };
+  const served = cluster.served;
+  if (!servesAll(served, kinds)) {
+    const missing = kinds.filter((check) => served === undefined || !servesKind(served, check)).map((check) => check.kind);
+    const reason = served === undefined ? `served kinds not known yet (needs ${missing.join(', ')})` : `does not serve ${missing.join(', ')}`;
+    out[n++] = { code: 'KindNotServed', reason, label: 'not serving a needed kind' };
+  }
+  if (free === undefined) {
+    out[n++] = CAPACITY_UNKNOWN;
+    return n;
+  }
+  // Duplicated puts every replica on each cluster; Divided needs room for one at least.
+  const replicas = replicasNeeded(context);
+  if (replicasFit(free, needs.perReplica) < replicas) {
+    for (let r = 0; r < RESOURCE_COUNT; r += 1) {
+      const reason = shortageReason(free, needs.perReplica, replicas, r);
+      if (reason !== undefined) out[n++] = { code: 'InsufficientCapacity', reason, label: SHORT_OF[r] as string };
+    }
+  }
+  return n;
 }
 
 /**
@@ -105,35 +150,9 @@ function add(failures: FilterFailure[] | undefined, failure: FilterFailure): Fil
  * cluster's free room, counting the workload's own previous replicas there as free.
  */
 export function filterCluster(cluster: ClusterSnapshot, context: FilterContext, free: ResourceAmounts | undefined): FeasibleCluster | FilterFailure[] {
-  const { policy, needs, kinds } = context;
-  // Most clusters pass: the failure list is only made for those that do not.
-  let failures: FilterFailure[] | undefined;
-  const group = affinityGroup(policy.clusterAffinity, policy.fallbackGroups, cluster, context.affinityReasons);
-  if (typeof group === 'string') failures = add(failures, { code: 'AffinityMismatch', reason: group, label: 'outside affinity' });
-  if (cluster.cordoned) failures = add(failures, CORDONED);
-  if (cluster.taints.length > 0) {
-    const taints = untoleratedTaints(cluster.taints, policy.tolerations ?? NO_TOLERATIONS);
-    if (taints.length > 0) {
-      const list = taints.map((taint) => `${taint.key}${taint.value === undefined ? '' : `=${taint.value}`}:${taint.effect}`).join(', ');
-      failures = add(failures, { code: 'TaintNotTolerated', reason: `taint not tolerated: ${list}`, label: 'with untolerated taints' });
-    }
-  }
-  if (cluster.ready !== 'True') failures = add(failures, NOT_READY[cluster.ready] ?? { code: 'NotReady', reason: `Ready is ${cluster.ready}`, label: 'not Ready' });
-  const served = cluster.served;
-  if (!servesAll(served, kinds)) {
-    const missing = kinds.filter((check) => served === undefined || !servesKind(served, check)).map((check) => check.kind);
-    const reason = served === undefined ? `served kinds not known yet (needs ${missing.join(', ')})` : `does not serve ${missing.join(', ')}`;
-    failures = add(failures, { code: 'KindNotServed', reason, label: 'not serving a needed kind' });
-  }
-  if (free === undefined) return add(failures, CAPACITY_UNKNOWN);
-  const fit = replicasFit(free, needs.perReplica);
-  // Duplicated puts every replica on each cluster; Divided needs room for one at least.
-  const replicas = replicasNeeded(context);
-  if (fit < replicas) {
-    for (const shortage of shortages(free, needs.perReplica, replicas)) {
-      failures = add(failures, { code: 'InsufficientCapacity', reason: shortage.reason, label: SHORT_OF[shortage.resource] ?? `short of ${shortage.resource}` });
-    }
-  }
-  if (failures !== undefined || typeof group === 'string') return failures ?? [];
-  return { cluster, group, fit };
+  const failures: FilterFailure[] = [];
+  if (collectFailures(cluster, context, free, failures) > 0) return failures;
+  // No failure: the cluster is in a group and its room is known.
+  const group = affinityGroup(context.policy.clusterAffinity, context.policy.fallbackGroups, cluster) as number;
+  return { cluster, group, fit: replicasFit(free as ResourceAmounts, context.needs.perReplica) };
 }

@@ -1,6 +1,6 @@
 import type { ResourceAmounts } from '../../clusters/src/cluster.ts';
 import { AffinityReasons } from './affinity.ts';
-import { filterCluster, kindChecks, passesFilters, replicasNeeded, type FilterContext, type FilterFailure } from './filters.ts';
+import { collectFailures, kindChecks, passesFilters, replicasNeeded, type FilterContext, type FilterFailure } from './filters.ts';
 import type { ClusterSnapshot, FleetSnapshot } from './fleet-snapshot.ts';
 import { matchesTerm } from './label-match.ts';
 import { clustersByName } from './indexed-fleet.ts';
@@ -105,6 +105,9 @@ class Buffers {
 }
 
 const buffers = new Buffers();
+// The failures of one cluster at a time; their strings are copied out.
+const failureList: FilterFailure[] = [];
+const CLEARED: FilterFailure = { code: 'NotNeeded', reason: '', label: '' };
 
 /**
  * Decides where a workload runs: filter every cluster, rank the ones that fit (fallback group,
@@ -134,10 +137,12 @@ export function place(input: PlacementInput): PlacementDecision {
   const count = (label: string): void => {
     labels.set(label, (labels.get(label) ?? 0) + 1);
   };
+  // Runs of clusters left out for the same reason (NotNeeded, SpreadLimit) skip the map.
+  let last: ClusterDiagnosis | undefined;
   const leaveOut = (index: number, code: DiagnosisCode, reason: string, label: string): void => {
-    let why = shared.get(reason);
+    let why = last !== undefined && last.code === code && last.reasons[0] === reason ? last : shared.get(reason);
     if (why === undefined || why.code !== code) shared.set(reason, (why = { code, reasons: [reason] }));
-    diagnosis[index] = why;
+    diagnosis[index] = last = why;
     count(label);
   };
 
@@ -145,7 +150,7 @@ export function place(input: PlacementInput): PlacementDecision {
   const { feasible, group, fit, fitOut } = b;
   let feasibleCount = 0;
   const kinds = kindChecks(workload.kinds);
-  const context: FilterContext = { policy, needs: workload, kinds, affinityReasons: new AffinityReasons() };
+  const context: FilterContext = { policy, needs: workload, kinds, affinityReasons: new AffinityReasons(), affinityFailures: new Map() };
   const needed = replicasNeeded(context);
   for (let i = 0; i < total; i += 1) {
     const cluster = clusters[i] as ClusterSnapshot;
@@ -158,13 +163,19 @@ export function place(input: PlacementInput): PlacementDecision {
       fit[i] = fitOut[0] as number;
       continue;
     }
-    const failures = filterCluster(cluster, context, free) as FilterFailure[];
-    if (failures.length === 1) {
+    const failures = failureList;
+    const n = collectFailures(cluster, context, free, failures);
+    if (n === 1) {
       const failure = failures[0] as FilterFailure;
       leaveOut(i, failure.code, failure.reason, failure.label);
     } else {
-      diagnosis[i] = { code: (failures[0] as FilterFailure).code, reasons: failures.map((f) => f.reason) };
-      for (const failure of failures) count(failure.label);
+      const reasons = new Array<string>(n);
+      for (let f = 0; f < n; f += 1) {
+        const failure = failures[f] as FilterFailure;
+        reasons[f] = failure.reason;
+        count(failure.label);
+      }
+      diagnosis[i] = { code: (failures[0] as FilterFailure).code, reasons };
     }
   }
   const finish = (withReplicas: boolean, summary: string, unplacedReplicas: number): PlacementDecision => {
@@ -180,6 +191,7 @@ export function place(input: PlacementInput): PlacementDecision {
       if (why !== undefined) diagnosed[name] = why;
     }
     b.release(total);
+    failureList.fill(CLEARED);
     return { clusters: out, diagnosis: diagnosed, unplacedReplicas, summary };
   };
   if (feasibleCount === 0) return finish(false, `0/${total} clusters fit${labels.size > 0 ? `: ${countLabelCounts(labels)}` : ''}`, workload.replicas);

@@ -27,24 +27,26 @@ export function format(resource: (typeof RESOURCES)[number], amount: number): st
 }
 
 // The last "needs ..." part per resource: it is the same for every cluster of a decision.
-const needsCache: { resource: string; amount: number; per: string; text: string }[] = [];
+const needsCache: { amount: number; replicas: number; text: string }[] = [];
 
 function needsText(resource: (typeof RESOURCES)[number], need: number, replicas: number, r: number): string {
-  const per = replicas === 1 ? 'per replica' : `for ${replicas} replicas`;
   const cached = needsCache[r];
-  if (cached !== undefined && cached.resource === resource && Object.is(cached.amount, need) && cached.per === per) return cached.text;
-  const text = `needs ${format(resource, need)} ${per}, `;
-  needsCache[r] = { resource, amount: need, per, text };
+  if (cached !== undefined && Object.is(cached.amount, need) && Object.is(cached.replicas, replicas)) return cached.text;
+  const text = `needs ${format(resource, need)} ${replicas === 1 ? 'per replica' : `for ${replicas} replicas`}, `;
+  needsCache[r] = { amount: need, replicas, text };
   return text;
 }
 
 /** How many replicas with these requests fit in `free`: Infinity when nothing is requested. */
 export function replicasFit(free: ResourceAmounts, perReplica: ResourceAmounts): number {
+  // Spelled out rather than looped over RESOURCES: it runs for every cluster of every decision.
   let fit = Number.POSITIVE_INFINITY;
-  for (const resource of RESOURCES) {
-    const need = perReplica[resource];
-    if (need > 0) fit = Math.min(fit, Math.floor(Math.max(0, free[resource]) / need));
-  }
+  const cpu = perReplica.cpuMillis;
+  if (cpu > 0) fit = Math.min(fit, Math.floor(Math.max(0, free.cpuMillis) / cpu));
+  const memory = perReplica.memoryBytes;
+  if (memory > 0) fit = Math.min(fit, Math.floor(Math.max(0, free.memoryBytes) / memory));
+  const pods = perReplica.pods;
+  if (pods > 0) fit = Math.min(fit, Math.floor(Math.max(0, free.pods) / pods));
   return fit;
 }
 
@@ -52,14 +54,19 @@ export function replicasFit(free: ResourceAmounts, perReplica: ResourceAmounts):
 export function shortages(free: ResourceAmounts, perReplica: ResourceAmounts, replicas: number): Shortage[] {
   const found: Shortage[] = [];
   for (let r = 0; r < RESOURCES.length; r += 1) {
-    const resource = RESOURCES[r] as (typeof RESOURCES)[number];
-    const need = perReplica[resource] * replicas;
-    if (need > 0 && free[resource] < need) {
-      found.push({
-        resource: NAMES[resource],
-        reason: `${needsText(resource, need, replicas, r)}${format(resource, Math.max(0, free[resource]))} free`,
-      });
-    }
+    const reason = shortageReason(free, perReplica, replicas, r);
+    if (reason !== undefined) found.push({ resource: NAMES[RESOURCES[r] as (typeof RESOURCES)[number]], reason });
   }
   return found;
+}
+
+/** The number of resources {@link shortageReason} takes: 0 CPU, 1 memory, 2 pods. */
+export const RESOURCE_COUNT = RESOURCES.length;
+
+/** What {@link shortages} says of resource `r` (0 CPU, 1 memory, 2 pods), or undefined if it is not short. */
+export function shortageReason(free: ResourceAmounts, perReplica: ResourceAmounts, replicas: number, r: number): string | undefined {
+  const resource = RESOURCES[r] as (typeof RESOURCES)[number];
+  const need = perReplica[resource] * replicas;
+  if (!(need > 0 && free[resource] < need)) return undefined;
+  return `${needsText(resource, need, replicas, r)}${format(resource, Math.max(0, free[resource]))} free`;
 }
