@@ -115,6 +115,48 @@ async function registerCluster(hubUrl: string, cluster: MemberCluster): Promise<
   return cluster.name;
 }
 
+/** A sample workload for the demo: 6 replicas divided by free capacity over the three zones, zone c on another image. */
+const DEMO_WORKLOAD = `apiVersion: flotilla.dev/v1
+kind: Workload
+metadata: { name: web, namespace: demo, labels: { app: web } }
+spec:
+  tenant: demo
+  priority: high
+  placement:
+    replicaScheduling: { type: Divided, divisionPreference: AvailableCapacity }
+    spread: [ { by: zone, min: 3 } ]
+  overrides:
+    - target: { zones: [c] }
+      images: [ { container: web, image: 'nginx:1.28' } ]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web }
+spec:
+  replicas: 6
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec:
+      containers:
+        - { name: web, image: 'nginx:1.27', resources: { requests: { cpu: 100m, memory: 64Mi } } }
+---
+apiVersion: v1
+kind: Service
+metadata: { name: web }
+spec: { selector: { app: web }, ports: [ { port: 80 } ] }
+`;
+
+/** Hands the hub the sample workload (kept from an earlier run with the same Redis when it exists). */
+async function createDemoWorkload(hubUrl: string): Promise<string> {
+  const file = join(stateDir, 'web.workload.yaml');
+  writeFileSync(file, DEMO_WORKLOAD);
+  const response = await fetch(`${hubUrl}/api/v1/workloads`, { method: 'POST', headers: { 'content-type': 'application/yaml' }, body: DEMO_WORKLOAD });
+  if (response.status !== 201 && response.status !== 409) throw new Error(`could not create the demo workload: HTTP ${response.status} ${await response.text()}`);
+  say('created the workload demo/web (6 replicas over zones a, b, c)');
+  return file;
+}
+
 let stopping = false;
 
 async function stopAll(code: number): Promise<void> {
@@ -158,6 +200,7 @@ async function main(): Promise<void> {
   });
   const registered: string[] = [];
   for (const cluster of members) registered.push(await registerCluster(hub.url, cluster));
+  const workloadFile = await createDemoWorkload(hub.url);
 
   process.stdout.write(
     [
@@ -174,6 +217,10 @@ async function main(): Promise<void> {
       '',
       `Registered in the hub (token credentials, zone labels): ${registered.join(', ')}`,
       `  list them  curl -s ${hub.url}/api/v1/clusters`,
+      '',
+      `Workload demo/web (${workloadFile}): 6 replicas divided by free capacity, zone c on nginx:1.28`,
+      `  status     curl -s ${hub.url}/api/v1/namespaces/demo/workloads/web`,
+      `  on a member  KUBECONFIG=${join(stateDir, 'member-c.kubeconfig')} kubectl -n demo get deploy web`,
       '',
       'Press Ctrl-C to stop everything the demo started.',
       '',

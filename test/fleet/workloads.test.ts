@@ -216,6 +216,22 @@ describe('workloads on a real local fleet (three zones)', () => {
     expect((await api('PATCH', '/api/v1/clusters/wl-b', { cordoned: false })).status).toBe(200);
   }, STEP_MS + 10_000);
 
+  it('leaves out a cluster that does not serve a kind, with a diagnosis, without an API error', async () => {
+    const created = await api('POST', '/api/v1/workloads', {
+      name: 'widgets',
+      namespace: NS,
+      tenant: 'team-a',
+      manifests: [{ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec: { size: 1 } }],
+      placement: { replicaScheduling: { type: 'Duplicated' } },
+    });
+    expect(created.status).toBe(201);
+    await pollUntil('widgets decided', async () => (await view('widgets')).placement !== undefined, 30_000, 100);
+    const got = await view('widgets');
+    expect(got.status.phase).toBe('Unschedulable');
+    expect(Object.values(got.placement?.decision.diagnosis ?? {}).map((d) => d.code)).toEqual(['KindNotServed', 'KindNotServed', 'KindNotServed']);
+    expect(got.status.summary).toContain('0/3 clusters fit');
+  }, 40_000);
+
   it('records what a member refuses as a permanent failure, not retried, with its reason', async () => {
     const created = await api('POST', '/api/v1/workloads', {
       name: 'broken',

@@ -104,7 +104,8 @@ export class CleanupProcessor {
   }
 
   /** One member: list every kind by uid label, delete what the hub owns there. Throws (to retry) when any list or delete fails. */
-  async cleanup(job: CleanupJob): Promise<{ deleted: string[] }> {
+  async cleanup(job: CleanupJob): Promise<{ deleted: string[]; skipped?: string }> {
+    if (job.reason === 'Moved' && (await this.placedThere(job))) return { deleted: [], skipped: 'placed there again' };
     try {
       const deleted = await this.clean(job);
       const pending = await this.store.find(cleanupKey(job.uid, job.cluster));
@@ -126,9 +127,17 @@ export class CleanupProcessor {
         if (pending) await this.store.delete(pending.key, pending.version);
         return { deleted: [] };
       }
-      if (job.reason === 'Moved') await this.markPending(job, classifyMemberError(error, this.config.memberRequestTimeoutMs).reason);
+      await this.markPending(job, classifyMemberError(error, this.config.memberRequestTimeoutMs).reason);
       throw error;
     }
+  }
+
+  /** True when the workload (same uid) is placed on the job's cluster again: its copy there is wanted. */
+  private async placedThere(job: CleanupJob): Promise<boolean> {
+    const workload = await this.store.find<WorkloadRecord>(workloadKey(job.workload));
+    if (!workload || workload.data.uid !== job.uid || workload.data.deletionRequestedAt) return false;
+    const placement = await this.store.find<PlacementRecord>(placementKey(job.workload));
+    return placement?.data.decision.clusters.some((c) => c.name === job.cluster) ?? false;
   }
 
   private async clean(job: CleanupJob): Promise<string[]> {

@@ -21,7 +21,8 @@ import type { LiveObject, MemberClient } from './member-client.ts';
 import { MemberClients } from './member-clients.ts';
 import { classifyMemberError } from './member-error.ts';
 import type { KindRef, MemberStatusRecord } from './member-status-record.ts';
-import { APPLY_QUEUE, JOB, type ReconcileJob } from './workload-jobs.ts';
+import { cleanupRetry } from './retry.ts';
+import { APPLY_QUEUE, type CleanupJob, cleanupJobId, CLEANUP_QUEUE, JOB, type ReconcileJob } from './workload-jobs.ts';
 import { memberStatusKey, overrideSetKey, placementKey, splitWorkloadId, workloadDisplayName, workloadKey } from './workload-keys.ts';
 import { WorkloadMetrics } from './workload-metrics.ts';
 import { WorkloadQueues } from './workload-queues.ts';
@@ -168,6 +169,8 @@ export class ReconcileProcessor {
       appliedKinds: kindsOf(objects, sameCopy ? previous?.data.appliedKinds : undefined),
     });
 
+    if (fullApply || drifted.length > 0) await this.catchRace(job, uid, spec.namespace, objects);
+
     const { namespace, name } = splitWorkloadId(job.workload);
     const display = workloadDisplayName(namespace, name);
     if (drifted.length > 0) {
@@ -191,6 +194,27 @@ export class ReconcileProcessor {
     const available = status.conditions.some((c) => c.type === 'Available' && c.status === 'True');
     if (!available) await this.followUp(job, workload.data);
     return { applied: fullApply ? objects.length : drifted.length, drifted, pruned, available };
+  }
+
+  /**
+   * An apply that was in flight while the workload was deleted (or moved off this cluster) may
+   * have written after the cleanup ran. Read the state again after writing: if the copy is no
+   * longer wanted, queue its cleanup, so nothing is left behind.
+   */
+  private async catchRace(job: ReconcileJob, uid: string, namespace: string, objects: readonly { apiVersion: string; kind: string }[]): Promise<void> {
+    const [workload, placement] = await Promise.all([
+      this.store.find<WorkloadRecord>(workloadKey(job.workload)),
+      this.store.find<PlacementRecord>(placementKey(job.workload)),
+    ]);
+    const wanted =
+      workload !== undefined &&
+      workload.data.uid === uid &&
+      !workload.data.deletionRequestedAt &&
+      (placement?.data.decision.clusters.some((c) => c.name === job.cluster) ?? false);
+    if (wanted) return;
+    const reason = workload && workload.data.uid === uid && !workload.data.deletionRequestedAt ? 'Moved' : 'Deleted';
+    const cleanup: CleanupJob = { workload: job.workload, uid, namespace, cluster: job.cluster, kinds: kindsOf(objects), reason };
+    await this.queues.add(CLEANUP_QUEUE, JOB.cleanup, cleanup, { jobId: `${cleanupJobId(uid, job.cluster)}.race.${Date.now()}`, ...cleanupRetry });
   }
 
   /** Lists every kind this workload has (had) there by uid label; deletes what is no longer desired. Any failed list: nothing is deleted. */
