@@ -60,6 +60,7 @@ export function largestRemainderInto(total: number, count: number, weights: Arra
 
 /** Selection beats sorting while only a few leftovers are handed out (the usual case: fewer replicas than clusters). */
 const SELECT_LIMIT = 16;
+const topBuffer = new Int32Array(SELECT_LIMIT);
 
 /**
  * One more unit each to the `left` entries (of the first `m` of `active`) with the largest
@@ -69,26 +70,23 @@ const SELECT_LIMIT = 16;
 function giveLeftovers(shares: Float64Array, active: Int32Array, remainders: Float64Array, m: number, left: number): void {
   if (left <= 0 || m === 0) return;
   if (left <= SELECT_LIMIT) {
-    // `left` passes, each taking the best entry after the last one taken in that order
-    // (a smaller remainder, or the same remainder at a later position).
-    let lastRemainder = Number.POSITIVE_INFINITY;
-    let lastK = -1;
-    for (let given = 0; given < left; given += 1) {
-      let best = -1;
-      let bestRemainder = Number.NEGATIVE_INFINITY;
-      for (let k = 0; k < m; k += 1) {
-        const r = remainders[k] as number;
-        if (r > lastRemainder || (r === lastRemainder && k <= lastK)) continue;
-        if (best === -1 || r > bestRemainder) {
-          best = k;
-          bestRemainder = r;
-        }
+    // One pass keeping the best `left` so far, in that order: an entry only gets in ahead of
+    // those with a smaller remainder (earlier entries win ties, and they came first).
+    let kept = 0;
+    for (let k = 0; k < m; k += 1) {
+      const r = remainders[k] as number;
+      if (kept === left && !(r > (remainders[topBuffer[kept - 1] as number] as number))) continue;
+      let at = kept === left ? kept - 1 : kept;
+      while (at > 0 && r > (remainders[topBuffer[at - 1] as number] as number)) {
+        topBuffer[at] = topBuffer[at - 1] as number;
+        at -= 1;
       }
-      if (best === -1) return;
-      const i = active[best] as number;
+      topBuffer[at] = k;
+      if (kept < left) kept += 1;
+    }
+    for (let t = 0; t < kept; t += 1) {
+      const i = active[topBuffer[t] as number] as number;
       shares[i] = (shares[i] as number) + 1;
-      lastRemainder = bestRemainder;
-      lastK = best;
     }
     return;
   }

@@ -27,6 +27,20 @@ const LABELS: Readonly<Record<'SpreadLimit' | 'ZeroWeight' | 'NotNeeded', string
   NotNeeded: 'not needed',
 };
 
+/** The position of the cluster with this name in name-ordered `clusters`, or -1. */
+function indexOfName(clusters: readonly ClusterSnapshot[], name: string): number {
+  let low = 0;
+  let high = clusters.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >>> 1;
+    const at = (clusters[middle] as ClusterSnapshot).name;
+    if (at === name) return middle;
+    if (at < name) low = middle + 1;
+    else high = middle - 1;
+  }
+  return -1;
+}
+
 /** The snapshot's free room plus what the workload's own previous replicas hold there, so they do not push it away. */
 function freeFor(cluster: ClusterSnapshot, needs: WorkloadNeeds, previousReplicas: number): ResourceAmounts | undefined {
   const free = cluster.free;
@@ -61,8 +75,10 @@ class Buffers {
   memberWeights = new Float64Array(0);
   memberCaps = new Float64Array(0);
   shares = new Float64Array(0);
+  previousReplicas = new Float64Array(0);
   required = new Uint8Array(0);
   member = new Uint8Array(0);
+  there = new Uint8Array(0);
   readonly diagnosis: (ClusterDiagnosis | undefined)[] = [];
   readonly notNeeded: (string | undefined)[] = [];
   readonly fitOut = new Float64Array(1);
@@ -84,8 +100,10 @@ class Buffers {
       this.memberWeights = new Float64Array(size);
       this.memberCaps = new Float64Array(size);
       this.shares = new Float64Array(size);
+      this.previousReplicas = new Float64Array(size);
       this.required = new Uint8Array(size);
       this.member = new Uint8Array(size);
+      this.there = new Uint8Array(size);
     }
     // Grown by push, never by length, so that they stay plain arrays.
     while (this.diagnosis.length < n) this.diagnosis.push(undefined);
@@ -93,6 +111,8 @@ class Buffers {
     this.placed.fill(0, 0, n);
     this.required.fill(0, 0, n);
     this.member.fill(0, 0, n);
+    this.previousReplicas.fill(0, 0, n);
+    this.there.fill(0, 0, n);
     this.diagnosis.fill(undefined, 0, n);
     this.notNeeded.fill(undefined, 0, n);
   }
@@ -119,23 +139,42 @@ export function place(input: PlacementInput): PlacementDecision {
   const { policy, workload } = input;
   const clusters = clustersByName(input.snapshot);
   const total = clusters.length;
-  let previous: Map<string, number> | undefined;
-  const previousClusters = input.previous?.clusters;
-  if (previousClusters !== undefined && previousClusters.length > 0) {
-    previous = new Map();
-    for (const entry of previousClusters) previous.set(entry.name, entry.replicas);
-  }
 
   const b = buffers;
   b.prepare(total);
-  const { placed, diagnosis, notNeeded } = b;
+  const { placed, diagnosis, notNeeded, previousReplicas, there } = b;
+  // Where the workload ran, by position: the clusters are in name order, so each is found by halving.
+  let hasPrevious = false;
+  for (const entry of input.previous?.clusters ?? []) {
+    const i = indexOfName(clusters, entry.name);
+    if (i < 0) continue;
+    previousReplicas[i] = entry.replicas ?? 0;
+    there[i] = 1;
+    hasPrevious = true;
+  }
 
   // Label counts for the summary, and one shared diagnosis per single reason: most clusters
   // left out on a large fleet are left out for a handful of reasons.
   const labels = new Map<string, number>();
   const shared = new Map<string, ClusterDiagnosis>();
+  // Consecutive clusters mostly share a label: runs are counted first, then added to the map.
+  let runLabel = '';
+  let run = 0;
   const count = (label: string): void => {
-    labels.set(label, (labels.get(label) ?? 0) + 1);
+    if (label === runLabel) {
+      run += 1;
+      return;
+    }
+    if (run > 0) labels.set(runLabel, (labels.get(runLabel) ?? 0) + run);
+    runLabel = label;
+    run = 1;
+  };
+  /** The label counts, with the current run added. */
+  const counted = (): Map<string, number> => {
+    if (run > 0) labels.set(runLabel, (labels.get(runLabel) ?? 0) + run);
+    run = 0;
+    runLabel = '';
+    return labels;
   };
   // Runs of clusters left out for the same reason (NotNeeded, SpreadLimit) skip the map.
   let last: ClusterDiagnosis | undefined;
@@ -154,7 +193,7 @@ export function place(input: PlacementInput): PlacementDecision {
   const needed = replicasNeeded(context);
   for (let i = 0; i < total; i += 1) {
     const cluster = clusters[i] as ClusterSnapshot;
-    const free = previous === undefined ? cluster.free : freeFor(cluster, workload, previous.get(cluster.name) ?? 0);
+    const free = hasPrevious ? freeFor(cluster, workload, previousReplicas[i] as number) : cluster.free;
     const g = passesFilters(cluster, context, free, needed, fitOut);
     if (g >= 0) {
       feasible[feasibleCount] = i;
@@ -194,18 +233,18 @@ export function place(input: PlacementInput): PlacementDecision {
     failureList.fill(CLEARED);
     return { clusters: out, diagnosis: diagnosed, unplacedReplicas, summary };
   };
-  if (feasibleCount === 0) return finish(false, `0/${total} clusters fit${labels.size > 0 ? `: ${countLabelCounts(labels)}` : ''}`, workload.replicas);
+  if (feasibleCount === 0) return finish(false, `0/${total} clusters fit${counted().size > 0 ? `: ${countLabelCounts(labels)}` : ''}`, workload.replicas);
 
   // Score: earlier fallback group, more room for replicas, already there, then name.
   const ranked = b.ranked;
-  rankIndices(feasible, feasibleCount, group, fit, previous === undefined ? () => false : (i) => previous.has((clusters[i] as ClusterSnapshot).name), ranked);
+  rankIndices(feasible, feasibleCount, group, fit, (i) => there[i] === 1, ranked);
 
   // Select.
   const { selected, required } = b;
   const spread: SpreadResult = { ok: true, reason: '', selectedCount: 0, requiredList: [], excluded: [], excludedReasons: [] };
   spreadIndices(clusters, ranked, feasibleCount, policy.spread ?? [], selected, required, spread);
   if (!spread.ok) {
-    const filtered = labels.size > 0 ? `; filtered out: ${countLabelCounts(labels)}` : '';
+    const filtered = counted().size > 0 ? `; filtered out: ${countLabelCounts(labels)}` : '';
     for (let k = 0; k < feasibleCount; k += 1) leaveOut(ranked[k] as number, 'SpreadLimit', spread.reason, LABELS.SpreadLimit);
     return finish(false, `0/${total} clusters placed: ${spread.reason}${filtered}`, workload.replicas);
   }
@@ -345,6 +384,6 @@ export function place(input: PlacementInput): PlacementDecision {
       ? `${Math.min(workload.replicas, maxPer)} replicas on each of ${used}/${total} clusters`
       : `${sum} replicas on ${used}/${total} clusters`;
   if (unplaced > 0) summary += `; ${unplaced} more do not fit`;
-  if (labels.size > 0) summary += `; ${total - used} left out: ${countLabelCounts(labels)}`;
+  if (counted().size > 0) summary += `; ${total - used} left out: ${countLabelCounts(labels)}`;
   return finish(true, summary, unplaced);
 }
