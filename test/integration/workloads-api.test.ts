@@ -157,6 +157,13 @@ describe('workload API (in process, real Redis, no members)', () => {
     expect(await storedIds('workload')).not.toContain('shop.intruder');
   });
 
+  it('lets concurrent first creates in a new namespace of one tenant all succeed', async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => api('POST', '/api/v1/workloads', { ...workload(`burst-${i}`), namespace: 'burst', labels: {} })),
+    );
+    expect(answers.map((a) => a.status)).toEqual(Array.from({ length: 8 }, () => 201));
+  });
+
   it('refuses a duplicate name with 409', async () => {
     expect((await api('POST', '/api/v1/workloads', workload('web'))).status).toBe(409);
   });
@@ -182,7 +189,7 @@ describe('workload API (in process, real Redis, no members)', () => {
   });
 
   it('lists with namespace, tenant and label selector filters', async () => {
-    const all = await api('GET', '/api/v1/workloads');
+    const all = await api('GET', '/api/v1/workloads?namespace=shop');
     expect((all.body.items as { metadata: { name: string } }[]).map((w) => w.metadata.name)).toEqual(['api', 'web']);
     const labelled = await api('GET', '/api/v1/workloads?labelSelector=team%3Da');
     expect((labelled.body.items as { metadata: { name: string } }[]).map((w) => w.metadata.name)).toEqual(['web']);

@@ -47,7 +47,14 @@ export class WorkloadMetrics {
       labelNames: ['queue', 'state'],
       registers: [registry],
       async collect() {
-        const counts = await Promise.all(QUEUE_NAMES.map((name) => queues.queue(name).getJobCounts(...STATES)));
+        let counts: Record<string, number>[];
+        try {
+          counts = await Promise.all(QUEUE_NAMES.map((name) => queues.queue(name).getJobCounts(...STATES)));
+        } catch {
+          // Redis is away (flotilla_redis_up says so): no depth is known, so none is shown.
+          this.reset();
+          return;
+        }
         QUEUE_NAMES.forEach((queue, i) => {
           for (const state of STATES) this.set({ queue, state }, counts[i]?.[state] ?? 0);
         });

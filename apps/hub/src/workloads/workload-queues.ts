@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type JobsOptions, Queue } from 'bullmq';
 import type { Config } from '../../../../libs/config/src/index.ts';
 import { HUB_CONFIG } from '../config/hub-config.token.ts';
@@ -8,9 +8,17 @@ import { type QueueName, QUEUE_NAMES } from './workload-jobs.ts';
 /** BullMQ's key prefix for this hub's queues. */
 export const bullPrefix = (config: Config): string => `${config.keyPrefix}:bull`;
 
-/** Connection options for BullMQ (it opens its own connections; workers need blocking ones). */
+/** Connection options for BullMQ workers (their own connections, blocking commands: no retry limit). */
 export function bullConnection(config: Config): { url: string; maxRetriesPerRequest: null; connectionName: string } {
-  return { url: config.redisUrl, maxRetriesPerRequest: null, connectionName: 'flotilla-bullmq' };
+  return { url: config.redisUrl, maxRetriesPerRequest: null, connectionName: 'flotilla-bullmq-worker' };
+}
+
+/**
+ * Connection options for the queues the API adds jobs to: while Redis is away an add fails fast
+ * (the API answers 503, readiness is already false) instead of waiting in an offline queue.
+ */
+export function queueConnection(config: Config): { url: string; maxRetriesPerRequest: number; enableOfflineQueue: false; connectionName: string } {
+  return { url: config.redisUrl, maxRetriesPerRequest: 2, enableOfflineQueue: false, connectionName: 'flotilla-bullmq-queue' };
 }
 
 /** How long completed jobs are kept (for listing and deduplication), and how many failed ones. */
@@ -25,13 +33,13 @@ const KEEP_FAILED = { count: 10_000 };
 export class WorkloadQueues {
   readonly queues: ReadonlyMap<QueueName, Queue>;
 
+  private readonly logger = new Logger('Queues');
+
   constructor(@Inject(HUB_CONFIG) config: Config, shutdown: ShutdownCoordinator) {
     const map = new Map<QueueName, Queue>();
     for (const name of QUEUE_NAMES) {
-      map.set(
-        name,
-        new Queue(name, {
-          connection: bullConnection(config),
+      const queue = new Queue(name, {
+          connection: queueConnection(config),
           prefix: bullPrefix(config),
           defaultJobOptions: {
             attempts: config.applyAttempts,
@@ -39,8 +47,10 @@ export class WorkloadQueues {
             removeOnComplete: KEEP_COMPLETED,
             removeOnFail: KEEP_FAILED,
           },
-        }),
-      );
+        });
+      // Connection errors: readiness and flotilla_redis_up report an outage; a failed add reaches its caller.
+      queue.on('error', (error) => this.logger.debug({ queue: name, err: error }, 'queue connection error'));
+      map.set(name, queue);
     }
     this.queues = map;
     // Closed after the workers drained: their jobs add follow-up jobs until the end.

@@ -33,7 +33,7 @@ export class WorkloadWorkers implements OnApplicationBootstrap {
     private readonly resync: ResyncProcessor,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
+  onApplicationBootstrap(): void {
     this.start(PLACEMENT_QUEUE, this.config.placementConcurrency, (job) =>
       job.name === JOB.resync ? this.resync.process() : this.placement.process(job.data as PlaceJob),
     );
@@ -41,7 +41,22 @@ export class WorkloadWorkers implements OnApplicationBootstrap {
     this.start(CLEANUP_QUEUE, this.config.applyConcurrency, (job) =>
       job.name === JOB.delete ? this.cleanup.deleteWorkload(job.data as DeleteJob) : this.cleanup.cleanup(job.data as CleanupJob),
     );
-    await this.queues.queue(PLACEMENT_QUEUE).upsertJobScheduler(RESYNC_SCHEDULER, { every: this.config.resyncPeriodMs }, { name: JOB.resync, data: {}, opts: { priority: 1, attempts: 1 } });
+    // In the background: the hub boots (live, not ready) while Redis is away, and the scheduler
+    // is set up once it answers.
+    void this.scheduleResync();
+  }
+
+  /** Sets up the resync job scheduler (idempotent across replicas), retrying until Redis answers or the hub stops. */
+  private async scheduleResync(): Promise<void> {
+    for (let attempt = 0; !this.shutdown.shuttingDown; attempt += 1) {
+      try {
+        await this.queues.queue(PLACEMENT_QUEUE).upsertJobScheduler(RESYNC_SCHEDULER, { every: this.config.resyncPeriodMs }, { name: JOB.resync, data: {}, opts: { priority: 1, attempts: 1 } });
+        return;
+      } catch (error) {
+        if (attempt === 0) this.logger.warn({ err: error }, 'could not set up the resync scheduler yet; retrying');
+        await new Promise((resolve) => setTimeout(resolve, Math.min(5_000, 250 * 2 ** attempt)).unref());
+      }
+    }
   }
 
   private start(queue: string, concurrency: number, processor: (job: Job) => Promise<unknown>): void {

@@ -3,9 +3,10 @@ import { ConflictException, Inject, Injectable, NotFoundException } from '@nestj
 import { CLUSTER_KIND, LabelSelectorError, matchesLabelSelector, parseLabelSelector } from '../../../../libs/clusters/src/index.ts';
 import type { Config } from '../../../../libs/config/src/index.ts';
 import { ValidationError } from '../../../../libs/errors/src/index.ts';
-import { StaleWriteError, Store, type StoreOp, type VersionedRecord } from '../../../../libs/store/src/index.ts';
+import { AlreadyExistsError, StaleWriteError, Store, type StoreOp, type VersionedRecord } from '../../../../libs/store/src/index.ts';
 import {
   MEMBER_STATUS_KIND,
+  NAMESPACE_CLAIM_KIND,
   parseWorkload,
   parseWorkloadDocuments,
   type PlacementHistoryEntry,
@@ -75,14 +76,7 @@ export class WorkloadsService {
     await this.checkOverrideSets(spec);
     const id = workloadId(spec.namespace, spec.name);
     const record: WorkloadRecord = { uid: randomUUID(), spec, generation: 1, createdAt: new Date().toISOString() };
-    const claim = await this.store.find<NamespaceClaim>(namespaceClaimKey(spec.namespace));
-    if (claim && claim.data.tenant !== spec.tenant) {
-      throw new ConflictException(`namespace ${spec.namespace} belongs to another tenant; choose another namespace`);
-    }
-    const ops: StoreOp[] = [{ type: 'create', key: workloadKey(id), data: record }];
-    if (!claim) ops.push({ type: 'create', key: namespaceClaimKey(spec.namespace), data: { tenant: spec.tenant, claimedAt: record.createdAt } satisfies NamespaceClaim });
-    const [created] = await this.store.transact(ops);
-    const stored = (created as { record: VersionedRecord<WorkloadRecord> }).record;
+    const stored = await this.createWithClaim(id, record);
     await this.enqueuePlacement(id, record, 'Created');
     await this.events.record({
       type: 'Normal',
@@ -91,6 +85,30 @@ export class WorkloadsService {
       object: { kind: 'Workload', name: workloadDisplayName(spec.namespace, spec.name) },
     });
     return toWorkloadView(stored, undefined, [], new Date(), this.memberStatusStaleAfterMs);
+  }
+
+  /**
+   * Stores a new workload and, in the same transaction, claims its namespace for its tenant when
+   * nobody has. Two first creates in one namespace race for the claim: the loser reads the claim
+   * the winner wrote and goes on when it is its own tenant's.
+   */
+  private async createWithClaim(id: string, record: WorkloadRecord): Promise<VersionedRecord<WorkloadRecord>> {
+    const { namespace, tenant } = record.spec;
+    for (let attempt = 0; ; attempt += 1) {
+      const claim = await this.store.find<NamespaceClaim>(namespaceClaimKey(namespace));
+      if (claim && claim.data.tenant !== tenant) {
+        throw new ConflictException(`namespace ${namespace} belongs to another tenant; choose another namespace`);
+      }
+      const ops: StoreOp[] = [{ type: 'create', key: workloadKey(id), data: record }];
+      if (!claim) ops.push({ type: 'create', key: namespaceClaimKey(namespace), data: { tenant, claimedAt: record.createdAt } satisfies NamespaceClaim });
+      try {
+        const [created] = await this.store.transact(ops);
+        return (created as { record: VersionedRecord<WorkloadRecord> }).record;
+      } catch (error) {
+        const lostClaimRace = error instanceof AlreadyExistsError && error.key.kind === NAMESPACE_CLAIM_KIND;
+        if (!lostClaimRace || attempt >= 2) throw error;
+      }
+    }
   }
 
   async get(namespace: string, name: string): Promise<WorkloadView> {
