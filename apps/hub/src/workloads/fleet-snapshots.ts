@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CLUSTER_KIND, CLUSTER_STATUS_KIND, type ClusterRecord, type ClusterStatus } from '../../../../libs/clusters/src/index.ts';
-import { clusterSnapshot, type FleetSnapshot } from '../../../../libs/placement/src/index.ts';
+import { clusterSnapshot, type FleetSnapshot, indexFleet } from '../../../../libs/placement/src/index.ts';
 import { Store } from '../../../../libs/store/src/index.ts';
 import { STATUS_STALE_AFTER_MS } from '../clusters/status-stale-after.ts';
 
@@ -36,7 +36,7 @@ export class FleetSnapshots {
     const [clusters, statuses] = await Promise.all([this.store.list<ClusterRecord>(CLUSTER_KIND), this.store.list<ClusterStatus>(CLUSTER_STATUS_KIND)]);
     const byName = new Map(statuses.map((s) => [s.key.id, s.data]));
     const now = new Date();
-    // store.list answers in id (= name) order, which the engine wants.
-    return { clusters: clusters.map((c) => clusterSnapshot(c.data.spec, byName.get(c.key.id), now, this.staleAfterMs)) };
+    // Indexed once here, so that every decision on this snapshot skips the name-order check.
+    return indexFleet({ clusters: clusters.map((c) => clusterSnapshot(c.data.spec, byName.get(c.key.id), now, this.staleAfterMs)) });
   }
 }

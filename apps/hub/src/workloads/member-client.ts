@@ -6,14 +6,18 @@ import {
   Observable,
   type ObservableMiddleware,
   PatchStrategy,
+  type SecurityAuthentication,
   ServerConfiguration,
 } from '@kubernetes/client-node';
+import { Agent } from 'undici';
 import type { LiveObject as WorkloadLiveObject } from '../../../../libs/workloads/src/index.ts';
 import type { ClusterAccess } from '../clusters/cluster-access.ts';
-import { memberKubeConfig } from '../clusters/member-kube-config.ts';
 
 /** The field manager of every server-side apply the hub makes. */
 export const FIELD_MANAGER = 'flotilla';
+
+/** Keep-alive connections per member at most. */
+const POOL_CONNECTIONS = 16;
 
 /** Annotation on namespaces the hub created (they are never labelled managed-by: deleting one would take everything in it). */
 export const CREATED_NAMESPACE_ANNOTATION = 'flotilla.dev/created-namespace';
@@ -39,13 +43,34 @@ export type LiveObject = KubernetesObject & WorkloadLiveObject;
 export class MemberClient {
   private readonly api: KubernetesObjectApi;
   private readonly namespaces = new Set<string>();
+  /** One pool of keep-alive TLS connections per member, instead of a handshake per request. */
+  private readonly pool: Agent;
 
   constructor(
     readonly cluster: string,
     access: ClusterAccess,
     timeoutMs: number,
   ) {
-    const kc = memberKubeConfig(access);
+    const { credentials } = access;
+    this.pool = new Agent({
+      connect: {
+        ...(access.caPem ? { ca: access.caPem } : {}),
+        ...(credentials.type === 'clientCertificate' ? { cert: credentials.certificatePem, key: credentials.keyPem } : {}),
+        rejectUnauthorized: true,
+      },
+      connections: POOL_CONNECTIONS,
+      keepAliveTimeout: 30_000,
+    });
+    const pool = this.pool;
+    // Authentication as the member registration says: a bearer token header, or the client
+    // certificate of the pool's TLS connections. Every request goes through the pool.
+    const auth: SecurityAuthentication = {
+      getName: () => 'flotilla member credentials',
+      applySecurityAuthentication: (context) => {
+        if (credentials.type === 'token') context.setHeaderParam('Authorization', `Bearer ${credentials.token}`);
+        context.setDispatcher(pool);
+      },
+    };
     const timeout: ObservableMiddleware = {
       pre: (context) => {
         context.setSignal(AbortSignal.timeout(timeoutMs));
@@ -54,8 +79,13 @@ export class MemberClient {
       post: (context) => new Observable(Promise.resolve(context)),
     };
     this.api = new KubernetesObjectApi(
-      createConfiguration({ baseServer: new ServerConfiguration(access.server, {}), authMethods: { default: kc }, middleware: [timeout] }),
+      createConfiguration({ baseServer: new ServerConfiguration(access.server, {}), authMethods: { default: auth }, middleware: [timeout] }),
     );
+  }
+
+  /** Closes the connection pool (the registration changed, or the hub stops). */
+  async close(): Promise<void> {
+    await this.pool.close();
   }
 
   /** Creates the namespace when it is missing (remembered per client, so asked once). Never labels or changes an existing one. */

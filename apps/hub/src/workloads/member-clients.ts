@@ -4,6 +4,7 @@ import type { Config } from '../../../../libs/config/src/index.ts';
 import { Store } from '../../../../libs/store/src/index.ts';
 import { ClusterAccessReader } from '../clusters/cluster-access-reader.ts';
 import { HUB_CONFIG } from '../config/hub-config.token.ts';
+import { ShutdownCoordinator } from '../shutdown/shutdown-coordinator.ts';
 import { MemberClient } from './member-client.ts';
 
 /**
@@ -19,7 +20,17 @@ export class MemberClients {
     private readonly store: Store,
     private readonly access: ClusterAccessReader,
     @Inject(HUB_CONFIG) private readonly config: Config,
-  ) {}
+    shutdown: ShutdownCoordinator,
+  ) {
+    // After the workers drained: their last requests use these pools.
+    shutdown.registerRelease({
+      name: 'member connection pools',
+      release: async () => {
+        await Promise.all([...this.clients.values()].map(({ client }) => client.close().catch(() => undefined)));
+        this.clients.clear();
+      },
+    });
+  }
 
   async get(cluster: string): Promise<{ client: MemberClient; spec: ClusterSpec }> {
     const record = await this.store.get<ClusterRecord>({ kind: CLUSTER_KIND, id: cluster });
@@ -27,6 +38,8 @@ export class MemberClients {
     if (known && known.version === record.version) return { client: known.client, spec: record.data.spec };
     const client = new MemberClient(cluster, this.access.open(record.data), this.config.memberRequestTimeoutMs);
     this.clients.set(cluster, { version: record.version, client });
+    // The old pool may still serve a request in flight: close it gracefully.
+    if (known) void known.client.close().catch(() => undefined);
     return { client, spec: record.data.spec };
   }
 }

@@ -11,6 +11,7 @@ import {
   type PlacementRecord,
   queuePriority,
   renderForCluster,
+  type RenderedObject,
   WORKLOAD_UID_LABEL,
   type WorkloadRecord,
 } from '../../../../libs/workloads/src/index.ts';
@@ -43,6 +44,17 @@ function kindsOf(objects: readonly { apiVersion: string; kind: string }[], previ
   const byKey = new Map<string, KindRef>();
   for (const k of [...previous, ...objects]) byKey.set(`${k.apiVersion}/${k.kind}`, { apiVersion: k.apiVersion, kind: k.kind });
   return [...byKey.values()].sort((a, b) => `${a.apiVersion}/${a.kind}`.localeCompare(`${b.apiVersion}/${b.kind}`));
+}
+
+/**
+ * Whether the member may hold objects of this workload that it no longer has, so that a prune
+ * (a list per kind) is worth its requests: some object of the last apply there is not in this
+ * one, or nothing is known of earlier applies (a first apply of generation 1 has no past).
+ */
+function mayHaveLeftovers(objects: readonly RenderedObject[], generation: number, previous: MemberStatusRecord | undefined): boolean {
+  if (!previous) return generation > 1;
+  const current = new Set(objects.map((o) => objectKey(o)));
+  return Object.keys(previous.fingerprints).some((key) => !current.has(key));
 }
 
 /** A failed apply the job must not retry. */
@@ -121,26 +133,32 @@ export class ReconcileProcessor {
     try {
       if (fullApply) {
         await client.ensureNamespace(spec.namespace);
-        for (const object of objects) {
-          const answer = await client.apply(object);
+        // The objects of a workload do not depend on each other for apply: all at once.
+        const answers = await Promise.all(objects.map((object) => client.apply(object)));
+        objects.forEach((object, i) => {
+          const answer = answers[i] as LiveObject;
           fingerprints[objectKey(object)] = fingerprint(object, answer);
           live.push(answer);
-        }
+        });
         appliedAt = new Date().toISOString();
-        pruned = await this.prune(client, uid, spec.namespace, objects, sameCopy ? previous?.data.appliedKinds : undefined);
+        if (mayHaveLeftovers(objects, generation, sameCopy ? previous?.data : undefined)) {
+          pruned = await this.prune(client, uid, spec.namespace, objects, sameCopy ? previous?.data.appliedKinds : undefined);
+        }
       } else {
-        for (const object of objects) {
-          const key = objectKey(object);
-          const current = await client.read({ apiVersion: object.apiVersion, kind: object.kind, namespace: spec.namespace, name: object.metadata.name });
-          if (current && fingerprint(object, current) === previous?.data.fingerprints[key]) {
-            fingerprints[key] = previous.data.fingerprints[key];
-            live.push(current);
-            continue;
-          }
-          drifted.push(`${object.kind} ${object.metadata.name}${current ? '' : ' (deleted)'}`);
-          const answer = await client.apply(object);
-          fingerprints[key] = fingerprint(object, answer);
-          live.push(answer);
+        const results = await Promise.all(
+          objects.map(async (object) => {
+            const key = objectKey(object);
+            const current = await client.read({ apiVersion: object.apiVersion, kind: object.kind, namespace: spec.namespace, name: object.metadata.name });
+            const known = previous?.data.fingerprints[key];
+            if (current && known !== undefined && fingerprint(object, current) === known) return { key, print: known, object: current, drift: undefined };
+            const answer = await client.apply(object);
+            return { key, print: fingerprint(object, answer), object: answer, drift: `${object.kind} ${object.metadata.name}${current ? '' : ' (deleted)'}` };
+          }),
+        );
+        for (const result of results) {
+          fingerprints[result.key] = result.print;
+          live.push(result.object);
+          if (result.drift) drifted.push(result.drift);
         }
       }
     } catch (error) {
