@@ -1,10 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { JobsOptions } from 'bullmq';
 import type { Config } from '../../../../libs/config/src/index.ts';
 import { Store } from '../../../../libs/store/src/index.ts';
 import { type PlacementRecord, PLACEMENT_KIND, queuePriority, WORKLOAD_KIND, type WorkloadRecord } from '../../../../libs/workloads/src/index.ts';
 import { HUB_CONFIG } from '../config/hub-config.token.ts';
 import { APPLY_QUEUE, JOB, placeJobId, PLACEMENT_QUEUE, type ReconcileJob } from './workload-jobs.ts';
 import { WorkloadQueues } from './workload-queues.ts';
+
+/** Jobs per addBulk call. */
+const BULK = 500;
+
+type BulkJob = { name: string; data: object; opts: JobsOptions };
 
 /**
  * Runs every FLOTILLA_RESYNC_PERIOD_MS on one replica (a BullMQ job scheduler): enqueues a sync
@@ -24,8 +30,8 @@ export class ResyncProcessor {
     const tick = Math.floor(Date.now() / this.config.resyncPeriodMs);
     const [workloads, placements] = await Promise.all([this.store.list<WorkloadRecord>(WORKLOAD_KIND), this.store.list<PlacementRecord>(PLACEMENT_KIND)]);
     const placementById = new Map(placements.map((p) => [p.key.id, p.data]));
-    let synced = 0;
-    let placed = 0;
+    const place: BulkJob[] = [];
+    const sync: BulkJob[] = [];
     for (const workload of workloads) {
       if (workload.data.deletionRequestedAt) continue;
       const id = workload.key.id;
@@ -33,20 +39,23 @@ export class ResyncProcessor {
       const priority = queuePriority(spec.priority);
       const placement = placementById.get(id);
       if (!placement || placement.generation < generation) {
-        await this.queues.add(PLACEMENT_QUEUE, JOB.place, { workload: id, generation, reason: 'Resync' }, { jobId: placeJobId(id, generation), priority });
-        placed += 1;
+        place.push({ name: JOB.place, data: { workload: id, generation, reason: 'Resync' }, opts: { jobId: placeJobId(id, generation), priority } });
         continue;
       }
       if (placement.decision.clusters.length === 0 || placement.decision.unplacedReplicas > 0) {
-        await this.queues.add(PLACEMENT_QUEUE, JOB.place, { workload: id, generation, reason: 'Resync' }, { jobId: `${placeJobId(id, generation)}.r${tick}`, priority });
-        placed += 1;
+        place.push({ name: JOB.place, data: { workload: id, generation, reason: 'Resync' }, opts: { jobId: `${placeJobId(id, generation)}.r${tick}`, priority } });
       }
       for (const c of placement.decision.clusters) {
         const data: ReconcileJob = { workload: id, generation, cluster: c.name, mode: 'sync' };
-        await this.queues.add(APPLY_QUEUE, JOB.sync, data, { jobId: `${id}.g${generation}.${c.name}.s${tick}`, priority });
-        synced += 1;
+        sync.push({ name: JOB.sync, data, opts: { jobId: `${id}.g${generation}.${c.name}.s${tick}`, priority } });
       }
     }
+    // In chunks, each one round trip to Redis, rather than one add per job.
+    for (const [queue, jobs] of [[PLACEMENT_QUEUE, place], [APPLY_QUEUE, sync]] as const) {
+      for (let i = 0; i < jobs.length; i += BULK) await this.queues.queue(queue).addBulk(jobs.slice(i, i + BULK));
+    }
+    const synced = sync.length;
+    const placed = place.length;
     return { synced, placed };
   }
 }
