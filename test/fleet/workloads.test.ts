@@ -47,6 +47,7 @@ function webWorkload(replicas: number, withConfigMap = true): Record<string, unk
       deployment('web', replicas),
       { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] } },
       ...(withConfigMap ? [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'web-config' }, data: { greeting: 'hello' } }] : []),
+      { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'web-db' }, stringData: { password: 'p4ss-for-members-only' } },
     ],
     placement: { replicaScheduling: { type: 'Divided', divisionPreference: 'AvailableCapacity' }, spread: [{ by: 'zone', min: 3 }] },
     overrides: [{ target: { zones: ['c'] }, images: [{ container: 'web', image: 'nginx:1.28' }] }],
@@ -159,6 +160,9 @@ describe('workloads on a real local fleet (three zones)', () => {
       expect(d?.image).toBe(zone === 'c' ? 'nginx:1.28' : 'nginx:1.27');
       expect(d?.labels).toMatchObject({ 'app.kubernetes.io/managed-by': 'flotilla', [UID_LABEL]: got.metadata.uid });
       expect(await configMapOn(zone, 'web-config')).toBe(true);
+      // Sealed at rest in the hub, in clear where it is used.
+      const secret = await core(zone).readNamespacedSecret({ namespace: NS, name: 'web-db' });
+      expect(Buffer.from(secret.data?.password ?? '', 'base64').toString()).toBe('p4ss-for-members-only');
       const svc = await core(zone).readNamespacedService({ namespace: NS, name: 'web' });
       expect(svc.metadata?.managedFields?.some((f) => f.manager === 'flotilla' && f.operation === 'Apply')).toBe(true);
     }

@@ -197,6 +197,42 @@ describe('workload API (in process, real Redis, no members)', () => {
     expect((await api('GET', '/api/v1/workloads?labelSelector=%3D%3D')).status).toBe(400);
   });
 
+  it('seals Secret values at rest and never returns them', async () => {
+    const password = Buffer.from('correct horse battery staple').toString('base64');
+    const withSecret = (value: string): Record<string, unknown> =>
+      workload('vault', { manifests: [deployment('vault'), { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db' }, data: { password: value }, stringData: { token: 'tok-5ecret-77' } }] });
+    const created = await api('POST', '/api/v1/workloads', withSecret(password));
+    expect(created.status).toBe(201);
+    const shown = JSON.stringify(created.body) + JSON.stringify((await api('GET', '/api/v1/namespaces/shop/workloads/vault')).body) + JSON.stringify((await api('GET', '/api/v1/workloads')).body);
+    expect(shown).not.toContain(password);
+    expect(shown).not.toContain('tok-5ecret-77');
+    expect((created.body.spec as { manifests: { data?: unknown }[] }).manifests[1]?.data).toEqual({ password: '(sealed)' });
+
+    // Nothing in Redis holds the value in clear.
+    const raw = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+    try {
+      const keys = await raw.keys(`${prefix}:*`);
+      const dump = (await Promise.all(keys.map(async (key) => ((await raw.type(key)) === 'hash' ? JSON.stringify(await raw.hgetall(key)) : '')))).join('');
+      expect(dump).toContain('vault');
+      expect(dump).not.toContain(password);
+      expect(dump).not.toContain('tok-5ecret-77');
+    } finally {
+      raw.disconnect();
+    }
+
+    // Sent back as read, "(sealed)" keeps the stored value: no change, no new generation.
+    const etag = created.headers.get('etag') as string;
+    const same = await api('PUT', '/api/v1/namespaces/shop/workloads/vault', withSecret('(sealed)'), { 'if-match': etag });
+    expect(same.status).toBe(200);
+    expect((same.body.metadata as { generation: number }).generation).toBe(1);
+    const changed = await api('PUT', '/api/v1/namespaces/shop/workloads/vault', withSecret(Buffer.from('new').toString('base64')));
+    expect((changed.body.metadata as { generation: number }).generation).toBe(2);
+
+    const orphan = await api('POST', '/api/v1/workloads', { ...withSecret('(sealed)'), name: 'vault-2' });
+    expect(orphan.status).toBe(400);
+    expect((orphan.body.invalidParams as InvalidParam[]).map((p) => p.name)).toEqual(['manifests[1].data.password']);
+  });
+
   it('manages override sets: referenced by workloads, not deletable while in use', async () => {
     const set = { name: 'prod', rules: [{ target: { zones: ['c'] }, images: [{ image: 'nginx:1.28' }] }] };
     expect((await api('POST', '/api/v1/override-sets', set)).status).toBe(201);

@@ -34,3 +34,4 @@ export {
   type RenderedObject,
   type RenderInput,
 } from './render.ts';
+export { restoreSecretValues, SEALED_VALUE, separateSecretValues, type SecretValues, type SeparatedSecrets } from './secret-values.ts';

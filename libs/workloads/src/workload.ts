@@ -1,3 +1,4 @@
+import type { SealedSecret } from '../../crypto/src/index.ts';
 import type { PlacementDecision, PlacementPolicy } from '../../placement/src/index.ts';
 
 /** Record kinds in the store. */
@@ -113,6 +114,11 @@ export interface WorkloadRecord {
   readonly spec: WorkloadSpec;
   readonly generation: number;
   readonly createdAt: string;
+  /**
+   * The values of the Secret manifests (`data`, `stringData`), sealed with the hub's key ring
+   * (context `workload-secrets:<uid>`); in `spec` they read `(sealed)`. Absent without Secrets.
+   */
+  readonly sealedSecrets?: SealedSecret;
   /** Set when deletion was asked for and copies are being removed. */
   readonly deletionRequestedAt?: string;
 }

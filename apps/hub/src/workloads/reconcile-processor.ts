@@ -11,6 +11,7 @@ import {
   type PlacementRecord,
   queuePriority,
   renderForCluster,
+  restoreSecretValues,
   type RenderedObject,
   WORKLOAD_UID_LABEL,
   type WorkloadRecord,
@@ -27,6 +28,7 @@ import { APPLY_QUEUE, type CleanupJob, cleanupJobId, CLEANUP_QUEUE, JOB, type Re
 import { memberStatusKey, overrideSetKey, placementKey, splitWorkloadId, workloadDisplayName, workloadKey } from './workload-keys.ts';
 import { WorkloadMetrics } from './workload-metrics.ts';
 import { WorkloadQueues } from './workload-queues.ts';
+import { WorkloadSecrets } from './workload-secrets.ts';
 
 /** Follow-up reads of a copy that is not Available yet: after 250 ms, 500 ms, 1 s, … up to the resync period. */
 const FOLLOW_UPS = 12;
@@ -80,6 +82,7 @@ export class ReconcileProcessor {
     private readonly queues: WorkloadQueues,
     private readonly events: EventsService,
     private readonly metrics: WorkloadMetrics,
+    private readonly secrets: WorkloadSecrets,
     @Inject(HUB_CONFIG) private readonly config: Config,
   ) {}
 
@@ -115,7 +118,8 @@ export class ReconcileProcessor {
       const member = await this.clients.get(job.cluster);
       client = member.client;
       const sets = await this.overrideSets(spec.overrideSets);
-      objects = renderForCluster({ spec, uid, generation, cluster: { name: job.cluster, labels: member.spec.labels }, replicas: entry.replicas, overrideSets: sets });
+      const withSecrets = restoreSecretValues(spec, this.secrets.open(workload.data));
+      objects = renderForCluster({ spec: withSecrets, uid, generation, cluster: { name: job.cluster, labels: member.spec.labels }, replicas: entry.replicas, overrideSets: sets });
     } catch (error) {
       // An override set deleted since, or a render error: nothing a retry changes.
       await this.recordFailure(job, workload, previous, { permanent: true, reason: error instanceof Error ? error.message : 'render failed' });

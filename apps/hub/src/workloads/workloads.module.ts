@@ -14,6 +14,7 @@ import { ReconcileProcessor } from './reconcile-processor.ts';
 import { ResyncProcessor } from './resync-processor.ts';
 import { WorkloadMetrics } from './workload-metrics.ts';
 import { WorkloadQueues } from './workload-queues.ts';
+import { WorkloadSecrets } from './workload-secrets.ts';
 import { WorkloadWorkers } from './workload-workers.ts';
 import { WorkloadsController } from './workloads.controller.ts';
 import { WorkloadsService } from './workloads.service.ts';
@@ -38,6 +39,7 @@ import { WorkloadsService } from './workloads.service.ts';
     CleanupProcessor,
     ResyncProcessor,
     WorkloadWorkers,
+    WorkloadSecrets,
   ],
 })
 export class WorkloadsModule {}

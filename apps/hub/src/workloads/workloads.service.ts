@@ -12,6 +12,10 @@ import {
   type PlacementHistoryEntry,
   type PlacementRecord,
   queuePriority,
+  SEALED_VALUE,
+  type SecretValues,
+  type SeparatedSecrets,
+  separateSecretValues,
   WORKLOAD_KIND,
   type WorkloadRecord,
   type WorkloadSpec,
@@ -31,6 +35,7 @@ import {
   workloadKey,
 } from './workload-keys.ts';
 import { WorkloadQueues } from './workload-queues.ts';
+import { WorkloadSecrets } from './workload-secrets.ts';
 import { toWorkloadView, type WorkloadView } from './workload-view.ts';
 
 /** Which tenant a namespace belongs to: claimed by the first workload created there. */
@@ -52,6 +57,15 @@ function parseBody(body: unknown): WorkloadSpec {
 
 const sameSpec = (a: WorkloadSpec, b: WorkloadSpec): boolean => JSON.stringify(a) === JSON.stringify(b);
 
+/** Takes the Secret values out of a parsed spec (to be sealed); a `(sealed)` value with nothing stored behind it is refused. */
+function separate(spec: WorkloadSpec, previous: SecretValues = {}): SeparatedSecrets {
+  const separated = separateSecretValues(spec, previous);
+  if (separated.missing.length > 0) {
+    throw new ValidationError(separated.missing.map((name) => ({ name, reason: `is "${SEALED_VALUE}" but no value is stored for it; send the value` })));
+  }
+  return separated;
+}
+
 /**
  * The workload use cases: validate, store desired state (generation + 1 on every change), enqueue
  * a placement job, answer at once. Placement, apply and cleanup happen in the workers.
@@ -63,6 +77,7 @@ export class WorkloadsService {
     private readonly queues: WorkloadQueues,
     private readonly events: EventsService,
     private readonly history: PlacementHistory,
+    private readonly secrets: WorkloadSecrets,
     @Inject(HUB_CONFIG) private readonly config: Config,
   ) {}
 
@@ -72,10 +87,13 @@ export class WorkloadsService {
   }
 
   async create(body: unknown): Promise<WorkloadView> {
-    const spec = parseBody(body);
+    const separated = separate(parseBody(body));
+    const { spec } = separated;
     await this.checkOverrideSets(spec);
     const id = workloadId(spec.namespace, spec.name);
-    const record: WorkloadRecord = { uid: randomUUID(), spec, generation: 1, createdAt: new Date().toISOString() };
+    const uid = randomUUID();
+    const sealedSecrets = this.secrets.seal(uid, separated.values);
+    const record: WorkloadRecord = { uid, spec, generation: 1, createdAt: new Date().toISOString(), ...(sealedSecrets ? { sealedSecrets } : {}) };
     const stored = await this.createWithClaim(id, record);
     await this.enqueuePlacement(id, record, 'Created');
     await this.events.record({
@@ -146,19 +164,24 @@ export class WorkloadsService {
    * the latest version is replaced. An identical spec changes nothing (same generation, no job).
    */
   async update(namespace: string, name: string, body: unknown, ifMatch: number | undefined): Promise<WorkloadView> {
-    const spec = parseBody(body);
+    const parsed = parseBody(body);
     const issues: { name: string; reason: string }[] = [];
-    if (spec.namespace !== namespace) issues.push({ name: 'namespace', reason: 'must match the namespace in the path' });
-    if (spec.name !== name) issues.push({ name: 'name', reason: 'must match the name in the path' });
+    if (parsed.namespace !== namespace) issues.push({ name: 'namespace', reason: 'must match the namespace in the path' });
+    if (parsed.name !== name) issues.push({ name: 'name', reason: 'must match the name in the path' });
     const current = await this.find(namespace, name);
+    const previousValues = this.secrets.open(current.data);
+    const separated = separate(parsed, previousValues);
+    const { spec } = separated;
     if (spec.tenant !== current.data.spec.tenant) issues.push({ name: 'tenant', reason: 'cannot change; create the workload anew under the other tenant' });
     if (issues.length > 0) throw new ValidationError(issues);
     await this.checkOverrideSets(spec);
     if (ifMatch !== undefined && ifMatch !== current.version) throw new StaleWriteError(current.key, ifMatch, current.version);
     if (current.data.deletionRequestedAt) throw new ConflictException(`workload ${workloadDisplayName(namespace, name)} is being deleted`);
-    if (sameSpec(spec, current.data.spec)) return this.get(namespace, name);
+    if (sameSpec(spec, current.data.spec) && JSON.stringify(separated.values) === JSON.stringify(previousValues)) return this.get(namespace, name);
     const id = workloadId(namespace, name);
-    const next: WorkloadRecord = { ...current.data, spec, generation: current.data.generation + 1 };
+    const { sealedSecrets: _old, ...rest } = current.data;
+    const sealedSecrets = this.secrets.seal(current.data.uid, separated.values);
+    const next: WorkloadRecord = { ...rest, spec, generation: current.data.generation + 1, ...(sealedSecrets ? { sealedSecrets } : {}) };
     await this.store.put(workloadKey(id), next, current.version);
     await this.enqueuePlacement(id, next, 'Updated');
     await this.events.record({
