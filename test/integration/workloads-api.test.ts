@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { stringify } from 'yaml';
@@ -7,6 +8,7 @@ import { WorkloadsService } from '../../apps/hub/src/workloads/workloads.service
 import { CA_PEM } from '../../libs/clusters/src/test-pki.fixture.ts';
 import { Store } from '../../libs/store/src/index.ts';
 import { hubTestConfig } from './support/hub-config.ts';
+import { TEST_ENCRYPTION_KEYS } from './support/test-encryption-key.ts';
 import { LogLines } from './support/log-lines.ts';
 import { pollUntil } from './support/poll.ts';
 import { deleteKeysWithPrefix, testPrefix } from './support/test-prefix.ts';
@@ -227,6 +229,22 @@ describe('workload API (in process, real Redis, no members)', () => {
     expect((same.body.metadata as { generation: number }).generation).toBe(1);
     const changed = await api('PUT', '/api/v1/namespaces/shop/workloads/vault', withSecret(Buffer.from('new').toString('base64')));
     expect((changed.body.metadata as { generation: number }).generation).toBe(2);
+
+    // Key rotation: a hub with a new active key (old one kept) re-seals on request.
+    expect((created.body.metadata as { secretsKeyId?: string }).secretsKeyId).toBe('test');
+    const rotated = await createHub(
+      hubTestConfig({ FLOTILLA_KEY_PREFIX: prefix, FLOTILLA_ENCRYPTION_KEYS: `new:${randomBytes(32).toString('base64')},${TEST_ENCRYPTION_KEYS}` }),
+      { logDestination: logs },
+    );
+    try {
+      const rotatedUrl = await rotated.listen();
+      const resealed = await fetch(`${rotatedUrl}/api/v1/namespaces/shop/workloads/vault/secrets/reseal`, { method: 'POST' });
+      expect(resealed.status).toBe(200);
+      const body = (await resealed.json()) as { metadata: { secretsKeyId: string; generation: number } };
+      expect(body.metadata).toMatchObject({ secretsKeyId: 'new', generation: 2 });
+    } finally {
+      await rotated.close();
+    }
 
     const orphan = await api('POST', '/api/v1/workloads', { ...withSecret('(sealed)'), name: 'vault-2' });
     expect(orphan.status).toBe(400);

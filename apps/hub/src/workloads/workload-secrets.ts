@@ -18,6 +18,11 @@ export class WorkloadSecrets {
     return Object.keys(values).length === 0 ? undefined : this.box.seal(JSON.stringify(values), context(uid));
   }
 
+  /** True when the values were sealed with a key other than the active one (key rotation). */
+  needsReseal(record: WorkloadRecord): boolean {
+    return record.sealedSecrets !== undefined && this.box.needsReseal(record.sealedSecrets);
+  }
+
   /** The values, or none when the workload has no Secrets. Throws SecretOpenError when the key left the ring. */
   open(record: WorkloadRecord): SecretValues {
     return record.sealedSecrets ? (JSON.parse(this.box.open(record.sealedSecrets, context(record.uid))) as SecretValues) : {};

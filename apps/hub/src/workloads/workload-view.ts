@@ -22,6 +22,8 @@ export interface WorkloadView {
     readonly createdAt: string;
     readonly updatedAt: string;
     readonly deletionRequestedAt?: string;
+    /** Id of the key that sealed the Secret values (not secret); absent without Secrets. */
+    readonly secretsKeyId?: string;
   };
   readonly spec: WorkloadSpec;
   /** The priority's class name, when it is exactly one. */
@@ -51,6 +53,7 @@ export function toWorkloadView(
       createdAt: record.data.createdAt,
       updatedAt: record.updatedAt,
       ...(record.data.deletionRequestedAt ? { deletionRequestedAt: record.data.deletionRequestedAt } : {}),
+      ...(record.data.sealedSecrets ? { secretsKeyId: record.data.sealedSecrets.keyId } : {}),
     },
     spec,
     ...(className === undefined ? {} : { priorityClass: className }),

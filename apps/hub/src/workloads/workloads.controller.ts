@@ -67,6 +67,14 @@ export class WorkloadsController {
     return this.workloads.remove(namespace, name, versionFromIfMatch(ifMatch));
   }
 
+  @Post('namespaces/:namespace/workloads/:name/secrets/reseal')
+  @HttpCode(200)
+  async resealSecrets(@Param('namespace') namespace: string, @Param('name') name: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<WorkloadView> {
+    const view = await this.workloads.resealSecrets(namespace, name);
+    void reply.header('etag', etagOf(view.metadata.version));
+    return view;
+  }
+
   @Get('namespaces/:namespace/workloads/:name/history')
   async history(@Param('namespace') namespace: string, @Param('name') name: string): Promise<{ items: PlacementHistoryEntry[] }> {
     return { items: await this.workloads.placementHistory(namespace, name) };

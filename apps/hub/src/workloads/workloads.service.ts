@@ -217,6 +217,19 @@ export class WorkloadsService {
     return toWorkloadView(record, placement?.data, members, new Date(), this.memberStatusStaleAfterMs);
   }
 
+  /**
+   * Seals the workload's Secret values again with the active key (after a key rotation). The
+   * spec and generation do not change; nothing is applied again.
+   */
+  async resealSecrets(namespace: string, name: string): Promise<WorkloadView> {
+    const current = await this.find(namespace, name);
+    if (this.secrets.needsReseal(current.data)) {
+      const sealedSecrets = this.secrets.seal(current.data.uid, this.secrets.open(current.data));
+      await this.store.put(current.key, { ...current.data, ...(sealedSecrets ? { sealedSecrets } : {}) }, current.version);
+    }
+    return this.get(namespace, name);
+  }
+
   /** Newest first: which generation went where, when, and why. */
   async placementHistory(namespace: string, name: string): Promise<PlacementHistoryEntry[]> {
     await this.find(namespace, name);
