@@ -1,8 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Redis } from 'ioredis';
 import { METRICS_REGISTRY } from '../metrics/metrics-registry.ts';
+import { REDIS } from '../redis/redis.token.ts';
 import { QUEUE_NAMES } from './workload-jobs.ts';
-import { WorkloadQueues } from './workload-queues.ts';
+import { withinMs, WorkloadQueues } from './workload-queues.ts';
 
 const STATES = ['waiting', 'prioritized', 'active', 'delayed', 'failed', 'completed', 'waiting-children'] as const;
 
@@ -14,7 +16,7 @@ export class WorkloadMetrics {
   readonly driftRepairs: Counter<'cluster'>;
   readonly applyFailures: Counter<'cluster' | 'permanent'>;
 
-  constructor(@Inject(METRICS_REGISTRY) registry: Registry, queues: WorkloadQueues) {
+  constructor(@Inject(METRICS_REGISTRY) registry: Registry, queues: WorkloadQueues, @Inject(REDIS) redis: Redis) {
     this.placementDuration = new Histogram({
       name: 'flotilla_placement_duration_seconds',
       help: 'Time of one placement job: fleet snapshot, decision, decision stored and apply jobs enqueued. result: placed, partial, unschedulable.',
@@ -48,8 +50,13 @@ export class WorkloadMetrics {
       registers: [registry],
       async collect() {
         let counts: Record<string, number>[];
+        // BullMQ waits for a connection rather than failing: while Redis is away, show no depth.
+        if (!queues.opened || redis.status !== 'ready') {
+          this.reset();
+          return;
+        }
         try {
-          counts = await Promise.all(QUEUE_NAMES.map((name) => queues.queue(name).getJobCounts(...STATES)));
+          counts = await withinMs(Promise.all(QUEUE_NAMES.map((name) => queues.queue(name).getJobCounts(...STATES))), 2_000);
         } catch {
           // Redis is away (flotilla_redis_up says so): no depth is known, so none is shown.
           this.reset();

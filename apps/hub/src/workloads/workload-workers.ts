@@ -1,7 +1,9 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { type Job, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
 import type { Config } from '../../../../libs/config/src/index.ts';
 import { HUB_CONFIG } from '../config/hub-config.token.ts';
+import { REDIS } from '../redis/redis.token.ts';
 import { bullmqWorkerDrain } from '../shutdown/bullmq-worker-drain.ts';
 import { ShutdownCoordinator } from '../shutdown/shutdown-coordinator.ts';
 import { CleanupProcessor } from './cleanup-processor.ts';
@@ -31,9 +33,19 @@ export class WorkloadWorkers implements OnApplicationBootstrap {
     private readonly reconcile: ReconcileProcessor,
     private readonly cleanup: CleanupProcessor,
     private readonly resync: ResyncProcessor,
+    @Inject(REDIS) private readonly redis: Redis,
   ) {}
 
   onApplicationBootstrap(): void {
+    // Workers start once Redis has answered: BullMQ cannot close a connection that never
+    // connected, so a hub booted during an outage opens none until it ends.
+    if (this.redis.status === 'ready') this.startAll();
+    else this.redis.once('ready', () => {
+      if (!this.shutdown.shuttingDown) this.startAll();
+    });
+  }
+
+  private startAll(): void {
     this.start(PLACEMENT_QUEUE, this.config.placementConcurrency, (job) =>
       job.name === JOB.resync ? this.resync.process() : this.placement.process(job.data as PlaceJob),
     );
