@@ -220,6 +220,22 @@ describe('workloads on a real local fleet (three zones)', () => {
     expect((await api('PATCH', '/api/v1/clusters/wl-b', { cordoned: false })).status).toBe(200);
   }, STEP_MS + 10_000);
 
+  it('removes the copy from a cluster the workload no longer goes to, and only there', async () => {
+    const before = (await view('cache')).placement?.decision.clusters.map((c) => c.name);
+    expect(before).toEqual(['wl-a', 'wl-c']);
+    const updated = await api('PUT', `/api/v1/namespaces/${NS}/workloads/cache`, {
+      name: 'cache',
+      namespace: NS,
+      tenant: 'team-a',
+      manifests: [deployment('cache', 1)],
+      placement: { replicaScheduling: { type: 'Duplicated' }, clusterAffinity: { excludeNames: ['wl-c', 'wl-b'] } },
+    });
+    expect(updated.status).toBe(200);
+    await pollUntil('cache gone from wl-c', async () => (await deploymentOn('c', 'cache')) === undefined, STEP_MS, 250);
+    expect(await deploymentOn('a', 'cache')).toBeDefined();
+    expect((await view('cache')).placement?.decision.diagnosis['wl-c']?.code).toBe('AffinityMismatch');
+  }, STEP_MS + 10_000);
+
   it('leaves out a cluster that does not serve a kind, with a diagnosis, without an API error', async () => {
     const created = await api('POST', '/api/v1/workloads', {
       name: 'widgets',
@@ -252,6 +268,16 @@ describe('workloads on a real local fleet (three zones)', () => {
     const failed = (await api('GET', '/api/v1/queues/apply/jobs?state=failed')).body.items as { id: string; attemptsMade: number; failedReason: string }[];
     const job = failed.find((j) => j.id.startsWith(`${NS}.broken.`));
     expect(job?.attemptsMade).toBe(1);
+    // A failed job can be retried by hand; the member refuses again, and it is failed again.
+    const retried = await api('POST', `/api/v1/queues/apply/jobs/${job?.id ?? ''}/retry`);
+    expect(retried.status).toBe(202);
+    await pollUntil(
+      'the retried job failed again',
+      async () => ((await api('GET', '/api/v1/queues/apply/jobs?state=failed')).body.items as { id: string; attemptsMade: number }[]).some((j) => j.id === job?.id && j.attemptsMade >= 1),
+      30_000,
+      250,
+    );
+    expect((await api('POST', '/api/v1/queues/apply/jobs/no-such-job/retry')).status).toBe(404);
   }, STEP_MS + 10_000);
 
   it('retries a transient failure with backoff until the member answers again', async () => {

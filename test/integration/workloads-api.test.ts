@@ -317,8 +317,9 @@ describe('placement queue order (in process, real Redis)', () => {
     expect(await placeJobs('prioritized', 'waiting')).toHaveLength(4);
     await placement.resume();
     await pollUntil('four placements', async () => (await placeJobs('completed')).length === 4);
-    const done = await placeJobs('completed');
-    const order = done.sort((a, b) => (a.processedOn ?? 0) - (b.processedOn ?? 0)).map((j) => String(j.id));
-    expect(order).toEqual(['shop.critical-1.g1', 'shop.custom-1.g1', 'shop.normal-1.g1', 'shop.low-1.g1']);
+    // One job at a time, each ending with its event: the event stream (ids strictly increasing) is the order they ran in.
+    const events = (await (await fetch(`${url}/api/v1/events?kind=Workload`)).json()) as { items: { reason: string; object: { name: string } }[] };
+    const order = events.items.filter((e) => e.reason === 'Unschedulable').map((e) => e.object.name).reverse();
+    expect(order).toEqual(['shop/critical-1', 'shop/custom-1', 'shop/normal-1', 'shop/low-1']);
   });
 });
