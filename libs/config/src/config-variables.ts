@@ -222,7 +222,7 @@ export const configVariables = {
     default: '15000',
     expected: 'an integer number of milliseconds between 500 and 86400000',
     meaning:
-      'How often every placed workload is checked on every member it runs on: its status is read again, a hub-owned field changed by hand is put back (event DriftRepaired), and a workload that could not be placed fully is placed again. Also the staleness bound of per-cluster workload status, times three.',
+      'How often every placed workload is checked on every member it runs on: its status is read again, a hub-owned field changed by hand is put back (event DriftRepaired), and a workload that could be placed nowhere is placed again. Also the staleness bound of per-cluster workload status, times three.',
     schema: integerBetween(500, 86_400_000),
   },
   placementConcurrency: {

@@ -15,8 +15,8 @@ type BulkJob = { name: string; data: object; opts: JobsOptions };
 /**
  * Runs every FLOTILLA_RESYNC_PERIOD_MS on one replica (a BullMQ job scheduler): enqueues a sync
  * of every placed workload on every member it is placed on (status read again, drift put back),
- * and places again each workload whose last decision placed nothing or not every replica (the
- * fleet may have room now), or that has no decision for its generation yet.
+ * and places again each workload whose last decision placed nothing (the fleet may have room
+ * now), or that has no decision for its generation yet.
  */
 @Injectable()
 export class ResyncProcessor {
@@ -42,7 +42,11 @@ export class ResyncProcessor {
         place.push({ name: JOB.place, data: { workload: id, generation, reason: 'Resync' }, opts: { jobId: placeJobId(id, generation), priority } });
         continue;
       }
-      if (placement.decision.clusters.length === 0 || placement.decision.unplacedReplicas > 0) {
+      // Only a workload placed nowhere is placed again here. One that runs somewhere is not
+      // re-placed by the resync: a new decision could drop a cluster that is merely not Ready,
+      // and removing copies because of health is the failover controller's call, behind its
+      // guards (partition, flapping, purge modes), never a side effect of a periodic pass.
+      if (placement.decision.clusters.length === 0) {
         place.push({ name: JOB.place, data: { workload: id, generation, reason: 'Resync' }, opts: { jobId: `${placeJobId(id, generation)}.r${tick}`, priority } });
       }
       for (const c of placement.decision.clusters) {
