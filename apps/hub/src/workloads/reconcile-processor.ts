@@ -214,9 +214,9 @@ export class ReconcileProcessor {
       });
     }
     const available = status.conditions.some((c) => c.type === 'Available' && c.status === 'True');
-    // Follow-ups chain from an apply (and from each other) only: a resync's sync starts none, so a
+    // Follow-ups chain from an apply or a drift repair (and from each other): a plain resync sync starts none, so a
     // copy that never becomes Available is read once per resync, not by a new chain every period.
-    if (!available && (job.mode === 'apply' || job.followUp !== undefined)) await this.followUp(job, workload.data);
+    if (!available && (job.mode === 'apply' || job.followUp !== undefined || drifted.length > 0)) await this.followUp(job, workload.data);
     return { applied: fullApply ? objects.length : drifted.length, drifted, pruned, available };
   }
 
