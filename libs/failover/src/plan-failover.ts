@@ -95,6 +95,21 @@ function toList(placement: Placement): ClusterReplicas[] {
     .map(([name, replicas]) => ({ name, replicas }));
 }
 
+const TOPOLOGY = { zone: 'topology.kubernetes.io/zone', region: 'topology.kubernetes.io/region' } as const;
+
+/** The placement meets the workload's spread constraints and per-cluster maximum. */
+function withinPolicy(w: FailoverWorkload, clusters: readonly ClusterReplicas[], snapshot: FleetSnapshot): boolean {
+  const max = w.placement.maxReplicasPerCluster;
+  if (max !== undefined && clusters.some((c) => c.replicas > max)) return false;
+  const labels = new Map(snapshot.clusters.map((c) => [c.name, c.labels]));
+  for (const constraint of w.placement.spread ?? []) {
+    const domains = new Set(clusters.map((c) => labels.get(c.name)?.[TOPOLOGY[constraint.by]]));
+    if (domains.has(undefined)) return false;
+    if (domains.size < (constraint.min ?? 1) || (constraint.max !== undefined && domains.size > constraint.max)) return false;
+  }
+  return true;
+}
+
 interface Victim {
   readonly workload: FailoverWorkload;
   readonly cluster: string;
@@ -162,9 +177,32 @@ export function planFailover(input: FailoverInput): FailoverPlan {
       return r === undefined ? { ...rest, ready } : { ...rest, ready, free: r };
     }),
   });
+  /**
+   * Where the workload goes without `failed`. Divided: only the displaced replicas are placed,
+   * and the survivors keep theirs, so a failover never moves a healthy replica; that result
+   * is kept when the whole still meets the spread constraints and `maxReplicasPerCluster`,
+   * otherwise the engine's decision for the whole workload is used. Duplicated: the whole.
+   */
   const placeWithout = (w: FailoverWorkload, failed: readonly string[], room: ReadonlyMap<string, ResourceAmounts | undefined>): PlacementDecision => {
-    const previous = toList(placementOf(w.id)).filter((c) => !failed.includes(c.name));
-    return place({ snapshot: snapshotWithout(failed, room), policy: w.placement, workload: w.needs, previous: { clusters: previous } });
+    const survivors = toList(placementOf(w.id)).filter((c) => !failed.includes(c.name));
+    const snapshot = snapshotWithout(failed, room);
+    const whole = (): PlacementDecision => place({ snapshot, policy: w.placement, workload: w.needs, previous: { clusters: survivors } });
+    if (w.placement.replicaScheduling.type === 'Duplicated') return whole();
+    const displaced = w.needs.replicas - sum(survivors);
+    if (displaced <= 0) return whole();
+    const { spread: _spread, minReplicasPerCluster: _min, ...policy } = w.placement;
+    const increment = place({ snapshot, policy, workload: { ...w.needs, replicas: displaced } });
+    const merged = new Map(survivors.map((c) => [c.name, c.replicas]));
+    for (const c of increment.clusters) merged.set(c.name, (merged.get(c.name) ?? 0) + c.replicas);
+    const clusters = toList(merged);
+    if (!withinPolicy(w, clusters, snapshot)) return whole();
+    const moved = sum(increment.clusters);
+    return {
+      clusters,
+      diagnosis: increment.diagnosis,
+      unplacedReplicas: increment.unplacedReplicas,
+      summary: `${sum(clusters)} replicas on ${clusters.length}/${snapshot.clusters.length} clusters: ${sum(survivors)} kept where they run, ${moved} re-placed (${increment.summary})`,
+    };
   };
 
   /**
