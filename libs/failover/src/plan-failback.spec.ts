@@ -1,0 +1,189 @@
+import { describe, expect, it } from '@jest/globals';
+import type { ClusterSnapshot, FleetSnapshot } from '../../placement/src/index.ts';
+import type { FailoverPolicy } from '../../workloads/src/workload.ts';
+import { EMPTY_HEALTH, observeReady, type HealthTrackerState } from './cluster-health-tracker.ts';
+import type { FailoverAction } from './failover-action.ts';
+import { initialFailoverState, type Displacement, type FailoverState, type WorkloadFailoverRecord } from './failover-state.ts';
+import type { FailoverWorkload } from './failover-workload.ts';
+import { planFailback } from './plan-failback.ts';
+import { planFailover } from './plan-failover.ts';
+import { DEFAULT_FAILOVER_SETTINGS as S, type FailoverSettings } from './settings.ts';
+
+const s = (n: number): number => n * 1000;
+const SIX = ['a1', 'a2', 'b1', 'b2', 'c1', 'c2'];
+const zoneOf = (name: string): string => `eu1${name[0] ?? ''}`;
+const POLICY: FailoverPolicy = { enabled: true, tolerationSeconds: 30, purgeMode: 'Graceful', gracefulTimeoutSeconds: 300, stateful: false, failback: 'Displaced' };
+
+function snapshot(down: readonly string[], free: Readonly<Record<string, number>> = {}): FleetSnapshot {
+  return {
+    clusters: SIX.map(
+      (name): ClusterSnapshot => ({
+        name,
+        labels: { 'topology.kubernetes.io/zone': zoneOf(name) },
+        taints: [],
+        cordoned: false,
+        ready: down.includes(name) ? 'False' : 'True',
+        served: ['apps'],
+        free: { cpuMillis: (free[name] ?? 8) * 1000, memoryBytes: 2 ** 40, pods: 100 },
+      }),
+    ),
+  };
+}
+
+function workload(id: string, priority: number, clusters: Readonly<Record<string, number>>, more: Partial<Omit<FailoverWorkload, 'failover'>> & { failover?: Partial<FailoverPolicy> } = {}): FailoverWorkload {
+  const list = Object.entries(clusters).map(([name, replicas]) => ({ name, replicas }));
+  return {
+    id,
+    priority,
+    placement: { replicaScheduling: { type: 'Divided', divisionPreference: 'AvailableCapacity' } },
+    needs: { replicas: list.reduce((n, c) => n + c.replicas, 0), perReplica: { cpuMillis: 1000, memoryBytes: 0, pods: 1 }, kinds: ['apps/v1/Deployment'] },
+    clusters: list,
+    available: true,
+    ...more,
+    failover: { ...POLICY, ...more.failover },
+  };
+}
+
+/** Every cluster Ready at 0; a1 not Ready at 100 s and Ready again at 200 s. */
+function outage(): HealthTrackerState {
+  let state = EMPTY_HEALTH;
+  for (const cluster of SIX) state = observeReady(state, { cluster, zone: zoneOf(cluster), ready: 'True', at: 0 }, S);
+  state = observeReady(state, { cluster: 'a1', zone: 'eu1a', ready: 'False', at: s(100) }, S);
+  return observeReady(state, { cluster: 'a1', zone: 'eu1a', ready: 'True', at: s(200) }, S);
+}
+
+const DISPLACED: Displacement = { from: 'a1', replicas: 2, to: [{ name: 'b2', replicas: 1 }, { name: 'c1', replicas: 1 }], at: s(130), stateful: false, purged: true, settled: true };
+const AFTER = { b1: 2, b2: 1, c1: 1 };
+
+function stateOf(records: Readonly<Record<string, WorkloadFailoverRecord>>, settings: FailoverSettings = S): FailoverState {
+  return { ...initialFailoverState(0, settings), health: outage(), workloads: records };
+}
+
+const label = (a: FailoverAction): string => `${a.kind}:${a.workload}${'cluster' in a ? `@${a.cluster}` : ''}`;
+
+describe('planFailback', () => {
+  const web = workload('web', 0, AFTER);
+  const record: WorkloadFailoverRecord = { displaced: [DISPLACED], preempted: [] };
+
+  it.each<[string, number]>([
+    ['just back', s(200)],
+    ['back, but not for the whole stabilization window', s(200) + S.stabilizationMs - 1],
+  ])('waits while the cluster is %s', (_name, now) => {
+    expect(planFailback({ now, snapshot: snapshot([]), state: stateOf({ web: record }), workloads: [web] }).actions).toEqual([]);
+  });
+
+  it('moves the displaced replicas back once the cluster has been Ready for the window, taking them from where they went', () => {
+    const plan = planFailback({ now: s(200) + S.stabilizationMs, snapshot: snapshot([]), state: stateOf({ web: record }), workloads: [web] });
+    expect(plan.actions).toEqual([
+      {
+        kind: 'Failback',
+        workload: 'web',
+        cluster: 'a1',
+        replicas: 2,
+        clusters: [
+          { name: 'a1', replicas: 2 },
+          { name: 'b1', replicas: 2 },
+        ],
+        stopFirst: false,
+      },
+    ]);
+    expect(plan.state.workloads.web).toEqual({ displaced: [], preempted: [] });
+    expect(plan.state.failbacks.tokens).toBe(S.failbacks.burst - 1);
+  });
+
+  it.each<[string, FailoverWorkload, WorkloadFailoverRecord, FleetSnapshot, FailoverState['guard'] | undefined]>([
+    ['failback Never', workload('web', 0, AFTER, { failover: { failback: 'Never' } }), record, snapshot([]), undefined],
+    ['the replacement has not settled', web, { displaced: [{ ...DISPLACED, settled: false }], preempted: [] }, snapshot([]), undefined],
+    ['a stateful old copy not purged yet', workload('web', 0, AFTER, { failover: { stateful: true, purgeMode: 'Never' } }), { displaced: [{ ...DISPLACED, stateful: true, purged: false }], preempted: [] }, snapshot([]), undefined],
+    ['no room on the cluster', web, record, snapshot([], { a1: 1 }), undefined],
+    ['the workload may no longer go there', workload('web', 0, AFTER, { placement: { replicaScheduling: { type: 'Divided', divisionPreference: 'AvailableCapacity' }, clusterAffinity: { excludeNames: ['a1'] } } }), record, snapshot([]), undefined],
+    ['failover disabled', workload('web', 0, AFTER, { failover: { enabled: false } }), record, snapshot([]), undefined],
+    ['the partition guard is tripped', web, record, snapshot([]), { suspended: true, since: s(150), reason: 'test' }],
+  ])('nothing moves back when %s', (_name, w, rec, snap, guard) => {
+    const state = { ...stateOf({ web: rec }), ...(guard === undefined ? {} : { guard }) };
+    expect(planFailback({ now: s(200) + S.stabilizationMs, snapshot: snap, state, workloads: [w] }).actions).toEqual([]);
+  });
+
+  it('failback Never forgets settled displacements', () => {
+    const w = workload('web', 0, AFTER, { failover: { failback: 'Never' } });
+    expect(planFailback({ now: s(200) + S.stabilizationMs, snapshot: snapshot([]), state: stateOf({ web: record }), workloads: [w] }).state.workloads.web?.displaced).toEqual([]);
+  });
+
+  it('a stateful workload goes back only after its current copies stop', () => {
+    const w = workload('db', 0, { b2: 1 }, { failover: { stateful: true } });
+    const rec: WorkloadFailoverRecord = { displaced: [{ ...DISPLACED, replicas: 1, to: [{ name: 'b2', replicas: 1 }], stateful: true }], preempted: [] };
+    expect(planFailback({ now: s(200) + S.stabilizationMs, snapshot: snapshot([]), state: stateOf({ db: rec }), workloads: [w] }).actions).toEqual([
+      { kind: 'Failback', workload: 'db', cluster: 'a1', replicas: 1, clusters: [{ name: 'a1', replicas: 1 }], stopFirst: true },
+    ]);
+  });
+
+  it('moves back gradually, most important first', () => {
+    const settings: FailoverSettings = { ...S, failbacks: { burst: 1, perInterval: 1, intervalMs: s(60) } };
+    const workloads = [workload('low', -500, AFTER), workload('crit', 1000, AFTER), workload('norm', 0, AFTER)];
+    const records = { low: record, crit: record, norm: record };
+    let state = stateOf(records, settings);
+    const seen: string[] = [];
+    for (const now of [s(320), s(330), s(380), s(440)]) {
+      const plan = planFailback({ now, snapshot: snapshot([]), state, workloads: workloads.filter((w) => (state.workloads[w.id]?.displaced.length ?? 0) > 0), settings });
+      seen.push(`${now / 1000}:${plan.actions.map(label).join(',')}`);
+      state = plan.state;
+    }
+    expect(seen).toEqual(['320:Failback:crit@a1', '330:', '380:Failback:norm@a1', '440:Failback:low@a1']);
+  });
+
+  it('gives preempted replicas back once there is room again, not while the room is still being taken', () => {
+    const low = workload('low', -500, { b1: 1, c1: 3 });
+    const rec: WorkloadFailoverRecord = { displaced: [], preempted: [{ cluster: 'b1', replicas: 2, by: 'crit', reason: 'room for crit', at: s(300) }] };
+    const at = (now: number, room: number): string[] => planFailback({ now, snapshot: snapshot([], { b1: room }), state: stateOf({ low: rec }), workloads: [low] }).actions.map(label);
+    expect(at(s(310), 8)).toEqual([]);
+    expect(at(s(300) + S.stabilizationMs, 1)).toEqual([]);
+    expect(at(s(300) + S.stabilizationMs, 2)).toEqual(['Restore:low@b1']);
+  });
+});
+
+describe('failover and failback together', () => {
+  /** A small controller: observes, plans both ways, and applies Replace and Failback to the stored placements. */
+  function simulate(readyAt: (cluster: string, t: number) => boolean, workloads: FailoverWorkload[], until: number, stepMs = s(5)): { log: string[]; onA1: boolean[] } {
+    let state = initialFailoverState(0);
+    const current = new Map(workloads.map((w) => [w.id, w]));
+    const log: string[] = [];
+    const onA1: boolean[] = [];
+    for (let t = 0; t <= until; t += stepMs) {
+      for (const cluster of SIX) state = { ...state, health: observeReady(state.health, { cluster, zone: zoneOf(cluster), ready: readyAt(cluster, t) ? 'True' : 'False', at: t }, S) };
+      const snap = snapshot(SIX.filter((c) => !readyAt(c, t)));
+      const failover = planFailover({ now: t, snapshot: snap, state, workloads: [...current.values()] });
+      const failback = planFailback({ now: t, snapshot: snap, state: failover.state, workloads: [...current.values()] });
+      state = failback.state;
+      for (const a of [...failover.actions, ...failback.actions]) {
+        if (a.kind === 'Defer' || a.kind === 'AwaitOperator') continue;
+        log.push(`${t / 1000}:${a.kind}:${a.workload}`);
+        if (a.kind === 'Replace' || a.kind === 'Failback') current.set(a.workload, { ...(current.get(a.workload) as FailoverWorkload), clusters: a.clusters, available: true });
+      }
+      onA1.push(current.get('web')?.clusters.some((c) => c.name === 'a1') ?? false);
+    }
+    return { log, onA1 };
+  }
+
+  /** Runs of equal values: [true, true, false, true] -> [true, false, true]. */
+  const runs = (values: readonly boolean[]): boolean[] => values.filter((v, i) => i === 0 || values[i - 1] !== v);
+
+  it('a cluster flapping every 5 s for two minutes causes one failover and one late failback, no back-and-forth', () => {
+    // a1: down at 5 s, then up/down every 5 s until 120 s, then up for good.
+    const flapping = (cluster: string, t: number): boolean => cluster !== 'a1' || t === 0 || t >= s(120) || Math.floor(t / s(5)) % 2 === 0;
+    const { log, onA1 } = simulate(flapping, [workload('web', 0, { a1: 2, b1: 2 }, { available: false })], s(900));
+    expect(runs(onA1)).toEqual([true, false, true]);
+    const replaces = log.filter((l) => l.includes(':Replace:'));
+    const failbacks = log.filter((l) => l.includes(':Failback:'));
+    expect(replaces).toEqual(['35:Replace:web']);
+    expect(failbacks).toHaveLength(1);
+    // Not after the ordinary window: only once the flaps have left the flap window.
+    const failbackAt = Number((failbacks[0] as string).split(':')[0]) * 1000;
+    expect(failbackAt).toBeGreaterThan(s(120) + S.stabilizationMs);
+    expect(failbackAt).toBeGreaterThanOrEqual(s(700));
+  });
+
+  it('an outage shorter than the toleration moves nothing', () => {
+    const blip = (cluster: string, t: number): boolean => cluster !== 'a1' || t < s(10) || t > s(30);
+    expect(simulate(blip, [workload('web', 0, { a1: 2, b1: 2 })], s(300)).log).toEqual([]);
+  });
+});
