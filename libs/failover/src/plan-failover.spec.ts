@@ -159,7 +159,7 @@ describe('planFailover: a single zone lost', () => {
     const full = Object.fromEntries(SIX.map((n) => [n, 0]));
     const plan = planFailover({ ...input(s(130)), snapshot: snapshot(['a1', 'a2'], full), workloads: [workload('web', 0, { a1: 2 })] });
     expect(plan.actions).toMatchObject([{ kind: 'Defer', reason: 'NoCapacity', clusters: ['a1'] }]);
-    expect((plan.actions[0] as { message: string }).message).toContain('0/6 clusters fit');
+    expect((plan.actions[0] as { message: string }).message).toContain('0/6 clusters fit: 6 short of CPU');
     expect(plan.state.evictions.tokens).toBe(S.evictions.burst);
   });
 });
@@ -307,5 +307,30 @@ describe('planFailover: determinism', () => {
     expect(shuffled).toEqual(plan);
     expect(JSON.parse(JSON.stringify(plan.state))).toEqual(plan.state);
     expect(plan.actions.length).toBeGreaterThan(2);
+  });
+});
+
+describe('planFailover: a preempted workload that then fails over itself', () => {
+  const names = ['a1', 'b1', 'c1'];
+  const workloads = [workload('crit', 1000, { a1: 4 }), workload('low', -500, { a1: 1, b1: 3, c1: 3 })];
+  const run = (free: Record<string, number>): FailoverAction[] => [
+    ...planFailover({ now: s(200), snapshot: snapshot(['a1'], free, names), state: stateWith({ a1: s(100) }, names), workloads }).actions,
+  ];
+
+  it('re-places only the replicas it still has, not the preempted ones (those wait for a Restore)', () => {
+    // An earlier round preempted 2 of low's 7 replicas on b1; now a1 fails under it.
+    const low = workload('low', -500, { a1: 1, b1: 1, c1: 3 }, { needs: { replicas: 7, perReplica: { cpuMillis: 1000, memoryBytes: 0, pods: 1 }, kinds: ['apps/v1/Deployment'] } });
+    const state = stateWith({ a1: s(100) }, names);
+    const withRecord: FailoverState = { ...state, workloads: { low: { displaced: [], preempted: [{ cluster: 'b1', replicas: 2, by: 'crit', reason: 'room for crit', at: 0 }] } } };
+    const plan = planFailover({ now: s(200), snapshot: snapshot(['a1'], {}, names), state: withRecord, workloads: [low] });
+    const replace = plan.actions[0] as Extract<FailoverAction, { kind: 'Replace' }>;
+    expect(replace.kind).toBe('Replace');
+    expect(replace.clusters.reduce((n, c) => n + c.replicas, 0)).toBe(5);
+  });
+
+  it('waits rather than drop the failed copy when none of its replicas fits anywhere', () => {
+    const actions = run({ b1: 1, c1: 1 });
+    expect(actions.map((a) => `${a.kind}:${a.workload}`)).toEqual(['Preempt:low', 'Replace:crit', 'Defer:low']);
+    expect(actions[2]).toMatchObject({ reason: 'NoCapacity', clusters: ['a1'] });
   });
 });

@@ -158,6 +158,16 @@ export function planFailover(input: FailoverInput): FailoverPlan {
     return h === undefined || isHealthy(h, settings, now);
   };
 
+  /**
+   * What a Divided workload needs now: its replicas less those preempted (they wait for a
+   * Restore on their cluster; re-placing them here too would count them twice).
+   */
+  const neededNow = (w: FailoverWorkload): FailoverWorkload['needs'] => {
+    if (w.placement.replicaScheduling.type === 'Duplicated') return w.needs;
+    const preempted = recordOf(w.id).preempted.reduce((n, p) => n + p.replicas, 0);
+    return preempted === 0 ? w.needs : { ...w.needs, replicas: Math.max(0, w.needs.replicas - preempted) };
+  };
+
   // 1. Earlier failovers.
   for (const w of workloads) {
     const record = recordOf(w.id);
@@ -186,9 +196,10 @@ export function planFailover(input: FailoverInput): FailoverPlan {
   const placeWithout = (w: FailoverWorkload, failed: readonly string[], room: ReadonlyMap<string, ResourceAmounts | undefined>): PlacementDecision => {
     const survivors = toList(placementOf(w.id)).filter((c) => !failed.includes(c.name));
     const snapshot = snapshotWithout(failed, room);
-    const whole = (): PlacementDecision => place({ snapshot, policy: w.placement, workload: w.needs, previous: { clusters: survivors } });
+    const needs = neededNow(w);
+    const whole = (): PlacementDecision => place({ snapshot, policy: w.placement, workload: needs, previous: { clusters: survivors } });
     if (w.placement.replicaScheduling.type === 'Duplicated') return whole();
-    const displaced = w.needs.replicas - sum(survivors);
+    const displaced = needs.replicas - sum(survivors);
     if (displaced <= 0) return whole();
     const { spread: _spread, minReplicasPerCluster: _min, ...policy } = w.placement;
     const increment = place({ snapshot, policy, workload: { ...w.needs, replicas: displaced } });
@@ -215,7 +226,7 @@ export function planFailover(input: FailoverInput): FailoverPlan {
    */
   const preempt = (w: FailoverWorkload, failed: readonly string[], decision: PlacementDecision): { decision: PlacementDecision; steps: PreemptionStep[]; room: Map<string, ResourceAmounts | undefined> } | undefined => {
     const duplicated = w.placement.replicaScheduling.type === 'Duplicated';
-    const shortfall = duplicated ? (decision.clusters.length === 0 ? 1 : 0) : w.needs.replicas - sum(decision.clusters);
+    const shortfall = duplicated ? (decision.clusters.length === 0 ? 1 : 0) : neededNow(w).replicas - sum(decision.clusters);
     if (shortfall <= 0) return undefined;
     const candidates = Object.keys(decision.diagnosis).filter((name) => decision.diagnosis[name]?.code === 'InsufficientCapacity');
     if (!duplicated) for (const c of decision.clusters) candidates.push(c.name);
@@ -347,8 +358,11 @@ export function planFailover(input: FailoverInput): FailoverPlan {
     let decision = placeWithout(w, from, free);
     const preempted = preempt(w, from, decision);
     if (preempted !== undefined) decision = preempted.decision;
-    if (decision.clusters.length === 0) {
-      push(w.id, { kind: 'Defer', workload: w.id, clusters: from, reason: 'NoCapacity', message: `no cluster can take it: ${decision.summary}` });
+    // Never evict into nothing: a placement that puts no replica anywhere new would only drop
+    // the failed copy (and purge it). Wait instead; the old copy may yet come back.
+    const before = placementOf(w.id);
+    if (!decision.clusters.some((c) => c.replicas > (from.includes(c.name) ? 0 : (before.get(c.name) ?? 0)))) {
+      push(w.id, { kind: 'Defer', workload: w.id, clusters: from, reason: 'NoCapacity', message: `no room for the replicas on ${from.join(', ')}: ${decision.summary}` });
       continue;
     }
     evictions = takeToken(evictions, settings.evictions, now).state;
