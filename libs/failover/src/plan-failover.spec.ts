@@ -74,6 +74,19 @@ describe('planFailover: the partition guard', () => {
     expect(plan.state.workloads).toEqual({});
     expect(plan.state.evictions).toEqual(initialFailoverState(0).evictions);
   });
+
+  it('holds back the purges of earlier failovers while suspended', () => {
+    const lost = { a2: s(10), b1: s(100), b2: s(100), c1: s(105), c2: s(110) };
+    const earlier: FailoverState = {
+      ...stateWith(lost),
+      workloads: { web: { displaced: [{ from: 'a2', replicas: 1, to: [{ name: 'a1', replicas: 1 }], at: s(50), stateful: false, purged: false, settled: false }], preempted: [] } },
+    };
+    const web = workload('web', 0, { a1: 2 }, { failover: { purgeMode: 'Immediate' }, available: true });
+    const plan = planFailover({ now: s(400), snapshot: snapshot(Object.keys(lost)), state: earlier, workloads: [web] });
+    expect(plan.state.guard.suspended).toBe(true);
+    expect(plan.actions).toEqual([]);
+    expect(plan.state.workloads.web?.displaced[0]?.purged).toBe(false);
+  });
 });
 
 describe('planFailover: a single zone lost', () => {

@@ -61,9 +61,10 @@ function purgeTrigger(w: FailoverWorkload, d: Displacement, now: number, settled
 }
 
 /** One displacement moved on: purge when its mode allows, settle once Available or timed out. */
-function progress(w: FailoverWorkload, d: Displacement, now: number, isNew: boolean, actions: FailoverAction[]): Displacement {
+function progress(w: FailoverWorkload, d: Displacement, now: number, isNew: boolean, suspended: boolean, actions: FailoverAction[]): Displacement {
   let next = d;
-  if (!d.purged) {
+  // While the guard is tripped the hub's picture is not trusted: no deletes either.
+  if (!d.purged && !suspended) {
     const trigger = purgeTrigger(w, d, now, !isNew);
     if (trigger !== undefined) {
       actions.push({ kind: 'Purge', workload: w.id, cluster: d.from, trigger });
@@ -125,7 +126,8 @@ interface PreemptionStep {
 /**
  * Plans one failover round: for every workload, highest priority first (ties by id),
  *
- * 1. moves earlier failovers on (purge per mode, settle once the replacement is Available);
+ * 1. moves earlier failovers on (purge per mode, settle once the replacement is Available;
+ *    no purge while the partition guard is tripped);
  * 2. for each cluster of its placement that is not Ready: `Defer` until the toleration
  *    (counted from the tracker's `unhealthySince`) has passed; then `Suspended` while the
  *    partition guard is tripped; stateful: `AwaitFence` until the old copy is gone, its cluster
@@ -173,7 +175,7 @@ export function planFailover(input: FailoverInput): FailoverPlan {
     const record = recordOf(w.id);
     if (record.displaced.length === 0) continue;
     const out = actionsOf.get(w.id) as FailoverAction[];
-    records[w.id] = { ...record, displaced: record.displaced.map((d) => progress(w, d, now, false, out)) };
+    records[w.id] = { ...record, displaced: record.displaced.map((d) => progress(w, d, now, false, guard.suspended, out)) };
   }
   let inFlight = 0;
   for (const id of Object.keys(records)) if (recordOf(id).displaced.some((d) => !d.settled)) inFlight += 1;
@@ -401,7 +403,7 @@ export function planFailover(input: FailoverInput): FailoverPlan {
     placements.set(w.id, new Map(decision.clusters.map((c) => [c.name, c.replicas])));
     const out = actionsOf.get(w.id) as FailoverAction[];
     const current = recordOf(w.id);
-    records[w.id] = { ...current, displaced: [...current.displaced, ...fresh.map((d) => progress(w, d, now, true, out))] };
+    records[w.id] = { ...current, displaced: [...current.displaced, ...fresh.map((d) => progress(w, d, now, true, false, out))] };
   }
 
   const actions: FailoverAction[] = [];
