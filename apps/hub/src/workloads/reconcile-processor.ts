@@ -30,8 +30,8 @@ import { WorkloadMetrics } from './workload-metrics.ts';
 import { WorkloadQueues } from './workload-queues.ts';
 import { WorkloadSecrets } from './workload-secrets.ts';
 
-/** Follow-up reads of a copy that is not Available yet: after 250 ms, 500 ms, 1 s, … up to the resync period. */
-const FOLLOW_UPS = 12;
+/** Follow-up reads of a copy that is not Available yet: after 100 ms, 200 ms, 400 ms, … up to the resync period. */
+const FOLLOW_UPS = 14;
 const REPLICA_KINDS = new Set(['Deployment', 'StatefulSet', 'ReplicaSet']);
 
 export interface ReconcileOutcome {
@@ -269,7 +269,7 @@ export class ReconcileProcessor {
   private async followUp(job: ReconcileJob, workload: WorkloadRecord): Promise<void> {
     const n = (job.followUp ?? 0) + 1;
     if (n > FOLLOW_UPS) return;
-    const delay = Math.min(this.config.resyncPeriodMs, 250 * 2 ** (n - 1));
+    const delay = Math.min(this.config.resyncPeriodMs, 100 * 2 ** (n - 1));
     await this.queues.add(
       APPLY_QUEUE,
       JOB.sync,
