@@ -427,6 +427,23 @@ describe('cluster registry API (in process, real Redis)', () => {
     });
   });
 
+  describe('cordon and uncordon actions', () => {
+    it('cordons and uncordons with one POST each, recorded as updates', async () => {
+      await api('POST', '/api/v1/clusters', tokenBody('act'));
+      const cordoned = await api('POST', '/api/v1/clusters/act/cordon');
+      expect(cordoned.status).toBe(200);
+      expect(cordoned.body).toMatchObject({ spec: { cordoned: true }, metadata: { version: '2' } });
+      expect(cordoned.headers.get('etag')).toBe('"2"');
+      const again = await api('POST', '/api/v1/clusters/act/cordon');
+      expect(again.body).toMatchObject({ spec: { cordoned: true } });
+      const uncordoned = await api('POST', '/api/v1/clusters/act/uncordon');
+      expect(uncordoned.body).toMatchObject({ spec: { cordoned: false } });
+      expect((await api('POST', '/api/v1/clusters/nobody/cordon')).status).toBe(404);
+      const events = (await api('GET', '/api/v1/events?kind=Cluster&name=act')).body.items as { message: string }[];
+      expect(events.map((e) => e.message)).toEqual(expect.arrayContaining(['cluster act updated: cordoned', 'cluster act updated: uncordoned']));
+    });
+  });
+
   it('never let a secret into a response or a log line', () => {
     expect(logs.raw.length).toBeGreaterThan(0);
     const everything = [...responses, ...logs.raw].join('\n');

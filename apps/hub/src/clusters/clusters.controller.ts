@@ -54,6 +54,23 @@ export class ClustersController {
     return view;
   }
 
+  /** Cordon: the cluster keeps what runs there and gets nothing new (an action for `PATCH {cordoned: true}`). */
+  @Post(':name/cordon')
+  @HttpCode(200)
+  async cordon(@Param('name') name: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<ClusterView> {
+    const view = await this.registry.update(name, { cordoned: true }, undefined);
+    void reply.header('etag', etagOf(view.metadata.version));
+    return view;
+  }
+
+  @Post(':name/uncordon')
+  @HttpCode(200)
+  async uncordon(@Param('name') name: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<ClusterView> {
+    const view = await this.registry.update(name, { cordoned: false }, undefined);
+    void reply.header('etag', etagOf(view.metadata.version));
+    return view;
+  }
+
   @Put(':name/credentials')
   async rotateCredentials(
     @Param('name') name: string,
