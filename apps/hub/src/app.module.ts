@@ -15,6 +15,7 @@ import { ProblemFilter } from './problems/problem.filter.ts';
 import { RedisModule } from './redis/redis.module.ts';
 import { ShutdownModule } from './shutdown/shutdown.module.ts';
 import { WorkloadsModule } from './workloads/workloads.module.ts';
+import { FailoverModule } from './failover/failover.module.ts';
 
 @Module({})
 export class AppModule {
@@ -33,6 +34,7 @@ export class AppModule {
         HealthModule,
         HealthProbeModule,
         WorkloadsModule,
+        FailoverModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],
     };

@@ -269,6 +269,14 @@ export const configVariables = {
     meaning: 'Bound of one request of an apply, sync or cleanup job to a member API server; a request without an answer by then fails as transient.',
     schema: integerBetween(100, 600_000),
   },
+  failoverStabilizationMs: {
+    env: 'FLOTILLA_FAILOVER_STABILIZATION_MS',
+    default: '120000',
+    expected: 'an integer number of milliseconds between 1000 and 86400000',
+    meaning:
+      'How long a cluster must stay Ready before it counts as healthy again for failover (failback, and the end of an outage), and how long the fleet must look clear before failover suspended by the partition guard resumes. A cluster that flaps (4 or more transitions in 10 minutes) needs five times as long. See docs/failover.md.',
+    schema: integerBetween(1000, 86_400_000),
+  },
 } as const satisfies Record<string, ConfigVariable<unknown>>;
 
 /** The fields of {@link Config}. */

@@ -38,6 +38,7 @@ describe('parseConfig', () => {
         retryBaseMs: 500,
         cleanupRetryMaxMs: 30000,
         memberRequestTimeoutMs: 10000,
+        failoverStabilizationMs: 120000,
       },
     });
     expect(result.ok && Object.isFrozen(result.config)).toBe(true);

@@ -11,7 +11,7 @@ import { EventsService } from '../events/events.service.ts';
 import { FleetSnapshots } from './fleet-snapshots.ts';
 import type { MemberStatusRecord } from './member-status-record.ts';
 import { PlacementHistory } from './placement-history.ts';
-import { applyJobId, APPLY_QUEUE, cleanupJobId, CLEANUP_QUEUE, JOB, type PlaceJob } from './workload-jobs.ts';
+import { applyJobId, APPLY_QUEUE, cleanupJobId, CLEANUP_QUEUE, type FailoverPlaceJob, JOB, type PlaceJob } from './workload-jobs.ts';
 import { memberStatusKey, placementKey, splitWorkloadId, workloadDisplayName, workloadKey } from './workload-keys.ts';
 import { WorkloadMetrics } from './workload-metrics.ts';
 import { WorkloadQueues } from './workload-queues.ts';
@@ -42,6 +42,58 @@ export class PlacementProcessor {
     private readonly events: EventsService,
     private readonly metrics: WorkloadMetrics,
   ) {}
+
+  /** Stores a placement the failover controller decided, and puts it in motion. */
+  async processFailover(job: FailoverPlaceJob): Promise<PlaceOutcome> {
+    const workload = await this.store.find<WorkloadRecord>(workloadKey(job.workload));
+    if (!workload) return { skipped: 'workload gone' };
+    if (workload.data.deletionRequestedAt) return { skipped: 'workload being deleted' };
+    if (workload.data.generation !== job.generation) return { skipped: `planned for generation ${job.generation}, now ${workload.data.generation}` };
+    const previous = await this.store.find<PlacementRecord>(placementKey(job.workload));
+    if (!previous) return { skipped: 'not placed yet' };
+    const clusters = job.clusters.filter((c) => c.replicas > 0).map((c) => ({ name: c.name, replicas: c.replicas })).sort((a, b) => (a.name < b.name ? -1 : 1));
+    const decision: PlacementDecision = { ...(job.decision ?? previous.data.decision), clusters, summary: job.message };
+    const now = new Date().toISOString();
+    const generation = workload.data.generation;
+    const stored = await this.store.put(placementKey(job.workload), { workload: job.workload, generation, decidedAt: now, decision } satisfies PlacementRecord, previous.version);
+    const priority = queuePriority(workload.data.spec.priority);
+    await Promise.all(
+      clusters.map((c) =>
+        this.queues.add(APPLY_QUEUE, JOB.apply, { workload: job.workload, generation, cluster: c.name, mode: 'apply' }, { jobId: applyJobId(job.workload, generation, stored.version, c.name), priority }),
+      ),
+    );
+    // A Ready cluster it leaves (preempted to zero, or the temporary home of a failback) is
+    // cleaned now; a failed one is not: its copy is purged by the controller per purge mode.
+    const snapshot = await this.snapshots.current();
+    const ready = new Set(snapshot.clusters.filter((c) => c.ready === 'True').map((c) => c.name));
+    const kept = new Set(clusters.map((c) => c.name));
+    for (const left of previous.data.decision.clusters.filter((c) => !kept.has(c.name) && ready.has(c.name))) {
+      await this.enqueueCleanup(job.workload, workload.data, left.name, `${stored.version}`, priority);
+    }
+    await this.history.append(job.workload, { generation, at: now, clusters, reason: job.reason, summary: job.message });
+    const { namespace, name } = splitWorkloadId(job.workload);
+    const display = workloadDisplayName(namespace, name);
+    await this.events.record({
+      type: job.reason === 'FailedOver' || job.reason === 'Preempted' ? 'Warning' : 'Normal',
+      reason: job.reason,
+      message: `workload ${display}: ${job.message}`,
+      object: { kind: 'Workload', name: display },
+      actor: 'system:failover',
+    });
+    return { clusters: clusters.length };
+  }
+
+  /** Removes the workload's copy from a cluster it left (by uid label, after lists that succeeded). */
+  async enqueueCleanup(workloadId: string, workload: WorkloadRecord, cluster: string, stamp: string, priority: number): Promise<void> {
+    const member = await this.store.find<MemberStatusRecord>(memberStatusKey(workloadId, cluster));
+    const kinds = member?.data.appliedKinds ?? workload.spec.manifests.map((m) => ({ apiVersion: m.apiVersion, kind: m.kind }));
+    await this.queues.add(
+      CLEANUP_QUEUE,
+      JOB.cleanup,
+      { workload: workloadId, uid: workload.uid, namespace: workload.spec.namespace, cluster, kinds, reason: 'Moved' },
+      { jobId: `${cleanupJobId(workload.uid, cluster)}.v${stamp}`, priority, ...cleanupRetry },
+    );
+  }
 
   async process(job: PlaceJob): Promise<PlaceOutcome> {
     const started = performance.now();
@@ -79,18 +131,7 @@ export class PlacementProcessor {
     // Clusters it left: remove its copy there (by uid label, after a list that succeeded).
     const kept = new Set(decision.clusters.map((c) => c.name));
     const left = (previous?.data.decision.clusters ?? []).filter((c) => !kept.has(c.name));
-    await Promise.all(
-      left.map(async (c) => {
-        const member = await this.store.find<MemberStatusRecord>(memberStatusKey(job.workload, c.name));
-        const kinds = member?.data.appliedKinds ?? spec.manifests.map((m) => ({ apiVersion: m.apiVersion, kind: m.kind }));
-        await this.queues.add(
-          CLEANUP_QUEUE,
-          JOB.cleanup,
-          { workload: job.workload, uid: workload.data.uid, namespace: spec.namespace, cluster: c.name, kinds, reason: 'Moved' },
-          { jobId: `${cleanupJobId(workload.data.uid, c.name)}.v${stored.version}`, priority, ...cleanupRetry },
-        );
-      }),
-    );
+    await Promise.all(left.map((c) => this.enqueueCleanup(job.workload, workload.data, c.name, `${stored.version}`, priority)));
 
     const moved = !previous || previous.data.generation !== generation || !sameClusters(previous.data.decision.clusters, decision.clusters);
     const { namespace, name } = splitWorkloadId(job.workload);

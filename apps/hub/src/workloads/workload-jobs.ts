@@ -1,3 +1,5 @@
+import type { PlacementDecision } from '../../../../libs/placement/src/index.ts';
+
 /** The queues of the workload pipeline (BullMQ, under `<FLOTILLA_KEY_PREFIX>:bull`). */
 export const PLACEMENT_QUEUE = 'placement';
 export const APPLY_QUEUE = 'apply';
@@ -47,9 +49,26 @@ export interface DeleteJob {
   readonly uid: string;
 }
 
+/**
+ * A placement decided by the failover controller (Replace, Failback, Preempt, Restore): stored
+ * as is, apply jobs enqueued; a cluster it leaves is cleaned only when Ready (the copy on a
+ * failed cluster is purged by the controller, per the workload's purge mode).
+ */
+export interface FailoverPlaceJob {
+  readonly workload: string;
+  readonly generation: number;
+  readonly clusters: readonly { readonly name: string; readonly replicas: number }[];
+  /** FailedOver, FailedBack, Preempted, Restored. */
+  readonly reason: string;
+  readonly message: string;
+  /** The engine's decision (Replace), with its diagnosis; otherwise the previous diagnosis is kept. */
+  readonly decision?: PlacementDecision;
+}
+
 /** Job names. */
 export const JOB = {
   place: 'place',
+  failover: 'failover',
   resync: 'resync',
   apply: 'apply',
   sync: 'sync',

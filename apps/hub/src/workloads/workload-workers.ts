@@ -11,7 +11,7 @@ import { PlacementProcessor } from './placement-processor.ts';
 import { ReconcileProcessor } from './reconcile-processor.ts';
 import { ResyncProcessor } from './resync-processor.ts';
 import { CAPPED_BACKOFF, cappedBackoff } from './retry.ts';
-import { APPLY_QUEUE, type CleanupJob, CLEANUP_QUEUE, type DeleteJob, JOB, type PlaceJob, PLACEMENT_QUEUE, type ReconcileJob } from './workload-jobs.ts';
+import { APPLY_QUEUE, type CleanupJob, CLEANUP_QUEUE, type DeleteJob, type FailoverPlaceJob, JOB, type PlaceJob, PLACEMENT_QUEUE, type ReconcileJob } from './workload-jobs.ts';
 import { bullConnection, bullPrefix, WorkloadQueues } from './workload-queues.ts';
 
 /** The resync scheduler's id (one per hub key prefix, whatever the number of replicas). */
@@ -47,7 +47,11 @@ export class WorkloadWorkers implements OnApplicationBootstrap {
 
   private startAll(): void {
     this.start(PLACEMENT_QUEUE, this.config.placementConcurrency, (job) =>
-      job.name === JOB.resync ? this.resync.process() : this.placement.process(job.data as PlaceJob),
+      job.name === JOB.resync
+        ? this.resync.process()
+        : job.name === JOB.failover
+          ? this.placement.processFailover(job.data as FailoverPlaceJob)
+          : this.placement.process(job.data as PlaceJob),
     );
     this.start(APPLY_QUEUE, this.config.applyConcurrency, (job) => this.reconcile.process(job.data as ReconcileJob));
     this.start(CLEANUP_QUEUE, this.config.applyConcurrency, (job) =>

@@ -41,5 +41,6 @@ import { WorkloadsService } from './workloads.service.ts';
     WorkloadWorkers,
     WorkloadSecrets,
   ],
+  exports: [WorkloadQueues, FleetSnapshots, PlacementProcessor, WorkloadsService],
 })
 export class WorkloadsModule {}

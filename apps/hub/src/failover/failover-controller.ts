@@ -1,0 +1,258 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Redis } from 'ioredis';
+import { Gauge, Counter, Registry } from 'prom-client';
+import { CLUSTER_KIND, CLUSTER_STATUS_KIND, type ClusterRecord, type ClusterStatus } from '../../../../libs/clusters/src/index.ts';
+import type { Config } from '../../../../libs/config/src/index.ts';
+import {
+  DEFAULT_FAILOVER_SETTINGS,
+  evaluateGuard,
+  type FailoverAction,
+  type FailoverSettings,
+  type FailoverState,
+  initialFailoverState,
+  observeReady,
+  planFailback,
+  planFailover,
+} from '../../../../libs/failover/src/index.ts';
+import { type HeldLease, LeaderElector, RedisLease } from '../../../../libs/lease/src/index.ts';
+import { Store, type VersionedRecord } from '../../../../libs/store/src/index.ts';
+import { MEMBER_STATUS_KIND, PLACEMENT_KIND, type PlacementRecord, queuePriority, WORKLOAD_KIND, type WorkloadRecord } from '../../../../libs/workloads/src/index.ts';
+import { STATUS_STALE_AFTER_MS } from '../clusters/status-stale-after.ts';
+import { HUB_CONFIG } from '../config/hub-config.token.ts';
+import { EventsService } from '../events/events.service.ts';
+import { METRICS_REGISTRY } from '../metrics/metrics-registry.ts';
+import { REDIS } from '../redis/redis.token.ts';
+import { ShutdownCoordinator } from '../shutdown/shutdown-coordinator.ts';
+import type { MemberStatusRecord } from '../workloads/member-status-record.ts';
+import { PlacementProcessor } from '../workloads/placement-processor.ts';
+import { FleetSnapshots } from '../workloads/fleet-snapshots.ts';
+import { type FailoverPlaceJob, JOB, PLACEMENT_QUEUE } from '../workloads/workload-jobs.ts';
+import { splitWorkloadId, workloadDisplayName } from '../workloads/workload-keys.ts';
+import { WorkloadQueues } from '../workloads/workload-queues.ts';
+import { failoverWorkloads, observations } from './failover-inputs.ts';
+
+/** Where the planners' state lives: one record, written only by the lease holder (fenced). */
+export const FAILOVER_STATE_KEY = { kind: 'failover-state', id: 'fleet' } as const;
+
+/** Time between two rounds on the leader. */
+export const FAILOVER_ROUND_MS = 500;
+
+/** Job priority of failover placements: ahead of every ordinary placement of the same workload priority class. */
+const FAILOVER_PRIORITY_BOOST = 1;
+
+/** The planners' settings from the configuration (stabilization window; the rest as documented in docs/failover.md). */
+export function failoverSettingsFrom(config: Config): FailoverSettings {
+  const window = config.failoverStabilizationMs;
+  return {
+    ...DEFAULT_FAILOVER_SETTINGS,
+    stabilizationMs: window,
+    flappingStabilizationMs: window * 5,
+    guard: { ...DEFAULT_FAILOVER_SETTINGS.guard, resumeAfterMs: window },
+  };
+}
+
+const clustersText = (clusters: readonly { name: string; replicas: number }[]): string => clusters.map((c) => `${c.name}=${c.replicas}`).join(', ') || 'nowhere';
+
+/**
+ * The failover controller, run by the holder of the `failover` lease. Every round it feeds the
+ * prober's view of each cluster to the health tracker, lets the partition guard judge the fleet,
+ * plans failovers and failbacks with libs/failover, turns the actions into jobs (placements
+ * through the placement queue ahead of ordinary work, purges as cleanup jobs), and stores the
+ * planners' state in Redis, fenced by the lease: a new leader continues from the same state.
+ */
+@Injectable()
+export class FailoverController implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Failover');
+  private readonly elector: LeaderElector;
+  private readonly settings: FailoverSettings;
+  private leading: Promise<void> = Promise.resolve();
+  private readonly suspended: Gauge;
+  private readonly actions: Counter<'kind'>;
+  readonly holder = `${hostname().replace(/[^A-Za-z0-9.-]/g, '-').slice(0, 60)}-${process.pid}-${randomBytes(3).toString('hex')}`;
+
+  constructor(
+    @Inject(HUB_CONFIG) config: Config,
+    @Inject(REDIS) redis: Redis,
+    @Inject(METRICS_REGISTRY) registry: Registry,
+    @Inject(STATUS_STALE_AFTER_MS) private readonly staleAfterMs: number,
+    private readonly store: Store,
+    private readonly snapshots: FleetSnapshots,
+    private readonly queues: WorkloadQueues,
+    private readonly placement: PlacementProcessor,
+    private readonly events: EventsService,
+    private readonly shutdown: ShutdownCoordinator,
+  ) {
+    this.settings = failoverSettingsFrom(config);
+    const lease = new RedisLease(redis, { prefix: config.keyPrefix, name: 'failover', holder: this.holder, ttlMs: config.leaderLeaseMs });
+    this.elector = new LeaderElector(lease, {
+      onElected: (held, signal) => {
+        this.logger.log({ holder: this.holder, token: held.token }, 'failover: took the lease');
+        this.leading = this.leading.then(() => this.lead(held, signal));
+      },
+      onDemoted: (held, reason) => {
+        if (reason !== 'stopped') this.logger.warn({ token: held.token, reason }, 'failover: lost the lease');
+      },
+      onError: (error, during) => this.logger.warn({ err: error, during }, 'failover: lease call failed'),
+    });
+    this.suspended = new Gauge({
+      name: 'flotilla_failover_suspended',
+      help: '1 while the partition guard holds automatic failover back (the hub lost a large share of its clusters at once). Exposed by the failover leader only.',
+      registers: [registry],
+    });
+    this.actions = new Counter({
+      name: 'flotilla_failover_actions_total',
+      help: 'Failover actions put in motion by this hub, by kind (Replace, Purge, Preempt, Failback, Restore).',
+      labelNames: ['kind'],
+      registers: [registry],
+    });
+  }
+
+  onApplicationBootstrap(): void {
+    this.shutdown.registerDrain({
+      name: 'failover',
+      drain: async () => {
+        await this.elector.stop();
+        await this.leading;
+      },
+    });
+    this.elector.start();
+  }
+
+  private async lead(held: HeldLease, signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      const started = Date.now();
+      try {
+        await this.round(held);
+      } catch (error) {
+        this.logger.warn({ err: error }, 'failover round failed; trying again next round');
+      }
+      const wait = Math.max(50, FAILOVER_ROUND_MS - (Date.now() - started));
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, wait);
+        signal.addEventListener('abort', () => {
+          clearTimeout(timer);
+          resolve();
+        }, { once: true });
+      });
+    }
+    this.suspended.reset();
+  }
+
+  /** One round: observe, guard, plan, act, store. Actions are enqueued before the state is stored, with job ids that make a repeated round enqueue nothing twice. */
+  async round(held: HeldLease): Promise<readonly FailoverAction[]> {
+    const nowDate = new Date();
+    const now = nowDate.getTime();
+    const [stored, clusters, statuses, workloads, placements, members] = await Promise.all([
+      this.store.find<FailoverState>(FAILOVER_STATE_KEY),
+      this.store.list<ClusterRecord>(CLUSTER_KIND),
+      this.store.list<ClusterStatus>(CLUSTER_STATUS_KIND),
+      this.store.list<WorkloadRecord>(WORKLOAD_KIND),
+      this.store.list<PlacementRecord>(PLACEMENT_KIND),
+      this.store.list<MemberStatusRecord>(MEMBER_STATUS_KIND),
+    ]);
+    let state = stored?.data ?? initialFailoverState(now, this.settings);
+    const statusByName = new Map(statuses.map((s) => [s.key.id, s.data]));
+    const observed = observations(clusters, statusByName, nowDate, this.staleAfterMs);
+    let health = state.health;
+    for (const observation of observed) health = observeReady(health, observation, this.settings);
+    const wasSuspended = state.guard.suspended;
+    const guard = evaluateGuard(state.guard, health, this.settings.guard, now);
+    state = { ...state, health, guard };
+
+    const ready = new Set(observed.filter((o) => o.ready === 'True').map((o) => o.cluster));
+    const input = failoverWorkloads(workloads, new Map(placements.map((p) => [p.key.id, p.data])), new Map(members.map((m) => [m.key.id, m.data])), ready);
+    const snapshot = await this.snapshots.current();
+    const failover = planFailover({ now, workloads: input, snapshot, state, settings: this.settings });
+    const failback = planFailback({ now, workloads: input, snapshot, state: failover.state, settings: this.settings });
+    const actions = [...failover.actions, ...failback.actions];
+
+    const byId = new Map(workloads.map((w) => [w.key.id, w]));
+    for (const action of actions) await this.act(action, byId, state);
+    if (guard.suspended !== wasSuspended) await this.recordGuard(guard.suspended, guard.reason);
+    this.suspended.set(guard.suspended ? 1 : 0);
+
+    const guardKey = { key: held.key, value: held.value };
+    if (stored) await this.store.transact([{ type: 'put', key: FAILOVER_STATE_KEY, data: failback.state, expectedVersion: stored.version }], { guard: guardKey });
+    else await this.store.transact([{ type: 'create', key: FAILOVER_STATE_KEY, data: failback.state }], { guard: guardKey });
+    return actions;
+  }
+
+  private async act(action: FailoverAction, workloads: ReadonlyMap<string, VersionedRecord<WorkloadRecord>>, state: FailoverState): Promise<void> {
+    const workload = workloads.get(action.workload);
+    if (!workload) return;
+    const { generation, spec, uid } = workload.data;
+    const priority = Math.max(1, queuePriority(spec.priority) - FAILOVER_PRIORITY_BOOST);
+    const place = async (job: FailoverPlaceJob, stamp: string): Promise<void> => {
+      await this.queues.add(PLACEMENT_QUEUE, JOB.failover, job, { jobId: `${action.workload}.g${generation}.${stamp}`, priority });
+      this.actions.inc({ kind: action.kind });
+    };
+    const outageStart = (cluster: string): number => state.health.clusters[cluster]?.unhealthySince ?? 0;
+    switch (action.kind) {
+      case 'Replace':
+        await place(
+          { workload: action.workload, generation, clusters: action.clusters, reason: 'FailedOver', message: `failed over from ${action.from.join(', ')} (not Ready beyond the toleration) to ${clustersText(action.clusters)}`, decision: action.decision },
+          `fo.${action.from.join('+')}.${action.from.map(outageStart).join('+')}`,
+        );
+        return;
+      case 'Failback':
+        await place(
+          { workload: action.workload, generation, clusters: action.clusters, reason: 'FailedBack', message: `${action.replicas} replicas back on ${action.cluster}, Ready and stable again: ${clustersText(action.clusters)}` },
+          `fb.${action.cluster}.${state.health.clusters[action.cluster]?.readySince ?? 0}`,
+        );
+        return;
+      case 'Preempt': {
+        const placement = await this.store.find<PlacementRecord>({ kind: PLACEMENT_KIND, id: action.workload });
+        if (!placement) return;
+        const clusters = placement.data.decision.clusters.map((c) => (c.name === action.cluster ? { name: c.name, replicas: Math.max(0, c.replicas - action.replicas) } : c));
+        await place({ workload: action.workload, generation, clusters, reason: 'Preempted', message: `${action.replicas} replicas on ${action.cluster} preempted: ${action.reason}` }, `pre.${action.cluster}.${action.forWorkload}.${placement.version}`);
+        return;
+      }
+      case 'Restore': {
+        const placement = await this.store.find<PlacementRecord>({ kind: PLACEMENT_KIND, id: action.workload });
+        if (!placement) return;
+        const has = placement.data.decision.clusters.some((c) => c.name === action.cluster);
+        const clusters = has
+          ? placement.data.decision.clusters.map((c) => (c.name === action.cluster ? { name: c.name, replicas: c.replicas + action.replicas } : c))
+          : [...placement.data.decision.clusters, { name: action.cluster, replicas: action.replicas }];
+        await place({ workload: action.workload, generation, clusters, reason: 'Restored', message: `${action.replicas} preempted replicas given back on ${action.cluster}` }, `res.${action.cluster}.${placement.version}`);
+        return;
+      }
+      case 'Purge':
+        await this.placement.enqueueCleanup(action.workload, workload.data, action.cluster, `purge-${outageStart(action.cluster)}`, priority);
+        this.actions.inc({ kind: 'Purge' });
+        await this.recordOnce(action.workload, 'Purging', `old copy on ${action.cluster} removed (${action.trigger}); on an unreachable member it is removed once the member answers`, `purge.${uid}.${action.cluster}.${outageStart(action.cluster)}`);
+        return;
+      case 'Suspended':
+      case 'Defer':
+      case 'AwaitFence':
+      case 'AwaitOperator':
+        // States, not steps: shown by the guard event and the workload's placement history.
+        return;
+    }
+  }
+
+  private readonly recorded = new Set<string>();
+
+  /** Records an event once per key in this leader's term. */
+  private async recordOnce(workload: string, reason: string, message: string, key: string): Promise<void> {
+    if (this.recorded.has(key)) return;
+    this.recorded.add(key);
+    const { namespace, name } = splitWorkloadId(workload);
+    const display = workloadDisplayName(namespace, name);
+    await this.events.record({ type: 'Normal', reason, message: `workload ${display}: ${message}`, object: { kind: 'Workload', name: display }, actor: 'system:failover' });
+  }
+
+  private async recordGuard(suspended: boolean, reason: string | undefined): Promise<void> {
+    await this.events.record({
+      type: suspended ? 'Warning' : 'Normal',
+      reason: suspended ? 'FailoverSuspended' : 'FailoverResumed',
+      message: suspended ? `automatic failover suspended: ${reason ?? 'the hub lost a large share of its clusters at once'}; nothing is evicted until the picture is clear` : 'automatic failover resumed',
+      object: { kind: 'Fleet', name: 'fleet' },
+      actor: 'system:failover',
+    });
+    if (suspended) this.logger.warn({ reason }, 'automatic failover suspended');
+    else this.logger.log('automatic failover resumed');
+  }
+}
