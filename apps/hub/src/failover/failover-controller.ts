@@ -42,6 +42,9 @@ export const FAILOVER_ROUND_MS = 500;
 /** Job priority of failover placements: ahead of every ordinary placement of the same workload priority class. */
 const FAILOVER_PRIORITY_BOOST = 1;
 
+export const HUB_EVICTIONS = { burst: 100, perInterval: 20, intervalMs: 1_000 } as const;
+export const HUB_FAILBACKS = { burst: 10, perInterval: 1, intervalMs: 1_000 } as const;
+
 /** The planners' settings from the configuration (stabilization window; the rest as documented in docs/failover.md). */
 export function failoverSettingsFrom(config: Config): FailoverSettings {
   const window = config.failoverStabilizationMs;
@@ -50,6 +53,13 @@ export function failoverSettingsFrom(config: Config): FailoverSettings {
     stabilizationMs: window,
     flappingStabilizationMs: window * 5,
     guard: { ...DEFAULT_FAILOVER_SETTINGS.guard, resumeAfterMs: window },
+    // The hub's limits: a zone of 100 workloads must be failed over within 30 s (the goal), so
+    // 20 Replace per second after a burst of 100, at most 100 in flight. Mass eviction by a hub
+    // cut off from its fleet is the partition guard's to stop, not the rate limit's.
+    evictions: HUB_EVICTIONS,
+    maxInFlight: 100,
+    // The way back is gradual: one workload a second after a burst of 10.
+    failbacks: HUB_FAILBACKS,
   };
 }
 
