@@ -32,6 +32,7 @@ import { type FailoverPlaceJob, JOB, PLACEMENT_QUEUE } from '../workloads/worklo
 import { splitWorkloadId, workloadDisplayName } from '../workloads/workload-keys.ts';
 import { WorkloadQueues } from '../workloads/workload-queues.ts';
 import { failoverWorkloads, observations } from './failover-inputs.ts';
+import { type ClusterFence, FENCE_KIND, OVERRIDE_KIND, type WorkloadFailoverOverride } from './failover-operator.ts';
 
 /** Where the planners' state lives: one record, written only by the lease holder (fenced). */
 export const FAILOVER_STATE_KEY = { kind: 'failover-state', id: 'fleet' } as const;
@@ -154,13 +155,15 @@ export class FailoverController implements OnApplicationBootstrap {
   async round(held: HeldLease): Promise<readonly FailoverAction[]> {
     const nowDate = new Date();
     const now = nowDate.getTime();
-    const [stored, clusters, statuses, workloads, placements, members] = await Promise.all([
+    const [stored, clusters, statuses, workloads, placements, members, fences, overrides] = await Promise.all([
       this.store.find<FailoverState>(FAILOVER_STATE_KEY),
       this.store.list<ClusterRecord>(CLUSTER_KIND),
       this.store.list<ClusterStatus>(CLUSTER_STATUS_KIND),
       this.store.list<WorkloadRecord>(WORKLOAD_KIND),
       this.store.list<PlacementRecord>(PLACEMENT_KIND),
       this.store.list<MemberStatusRecord>(MEMBER_STATUS_KIND),
+      this.store.list<ClusterFence>(FENCE_KIND),
+      this.store.list<WorkloadFailoverOverride>(OVERRIDE_KIND),
     ]);
     let state = stored?.data ?? initialFailoverState(now, this.settings);
     const statusByName = new Map(statuses.map((s) => [s.key.id, s.data]));
@@ -172,9 +175,14 @@ export class FailoverController implements OnApplicationBootstrap {
     state = { ...state, health, guard };
 
     const ready = new Set(observed.filter((o) => o.ready === 'True').map((o) => o.cluster));
-    const input = failoverWorkloads(workloads, new Map(placements.map((p) => [p.key.id, p.data])), new Map(members.map((m) => [m.key.id, m.data])), ready);
+    const overrideById = new Map(overrides.map((o) => [o.key.id, o.data]));
+    const input = failoverWorkloads(workloads, new Map(placements.map((p) => [p.key.id, p.data])), new Map(members.map((m) => [m.key.id, m.data])), ready).map((w) => {
+      const override = overrideById.get(w.id);
+      return override ? { ...w, forced: override.forced, purgeConfirmed: override.purgeConfirmed } : w;
+    });
+    const fencedSince = Object.fromEntries(fences.map((f) => [f.data.cluster, f.data.since]));
     const snapshot = await this.snapshots.current();
-    const failover = planFailover({ now, workloads: input, snapshot, state, settings: this.settings });
+    const failover = planFailover({ now, workloads: input, snapshot, state, fencedSince, settings: this.settings });
     const failback = planFailback({ now, workloads: input, snapshot, state: failover.state, settings: this.settings });
     const actions = [...failover.actions, ...failback.actions];
 

@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Redis } from 'ioredis';
+import { createHub, type Hub } from '../../apps/hub/src/create-hub.ts';
+import { CA_PEM } from '../../libs/clusters/src/test-pki.fixture.ts';
+import { hubTestConfig } from './support/hub-config.ts';
+import { LogLines } from './support/log-lines.ts';
+import { pollUntil } from './support/poll.ts';
+import { deleteKeysWithPrefix, testPrefix } from './support/test-prefix.ts';
+
+describe('failover operator API (in process, real Redis)', () => {
+  const prefix = testPrefix('failover-api');
+  let hub: Hub;
+  let url: string;
+
+  async function api(method: string, path: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
+    const response = await fetch(`${url}${path}`, { method, ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }) });
+    const text = await response.text();
+    return { status: response.status, body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>) };
+  }
+
+  beforeAll(async () => {
+    hub = await createHub(hubTestConfig({ FLOTILLA_KEY_PREFIX: prefix }), { logDestination: new LogLines() });
+    url = await hub.listen();
+    expect((await api('POST', '/api/v1/clusters', { name: 'dc-1', zone: 'a', server: 'https://10.255.255.2:6443', caBundle: CA_PEM, credentials: { type: 'token', token: 'not-a-real-token-0123' } })).status).toBe(201);
+    const created = await api('POST', '/api/v1/workloads', {
+      name: 'db',
+      namespace: 'data',
+      tenant: 'team-a',
+      manifests: [{ apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'db' }, spec: { replicas: 1, serviceName: 'db', selector: { matchLabels: { app: 'db' } }, template: { metadata: { labels: { app: 'db' } }, spec: { containers: [{ name: 'db', image: 'postgres:18' }] } } } }],
+      failover: { purgeMode: 'Never' },
+    });
+    expect(created.status).toBe(201);
+  });
+
+  afterAll(async () => {
+    if (hub) {
+      await hub.close();
+      const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+      await deleteKeysWithPrefix(redis, prefix);
+      redis.disconnect();
+    }
+  });
+
+  it('shows the controller state: the guard, the clusters it tracks', async () => {
+    await pollUntil('the controller tracks dc-1', async () => 'dc-1' in ((await api('GET', '/api/v1/failover')).body.clusters as Record<string, unknown>));
+    const view = await api('GET', '/api/v1/failover');
+    expect(view.body.guard).toMatchObject({ suspended: false });
+    expect((view.body.clusters as Record<string, { ready: string }>)['dc-1']?.ready).not.toBe('True');
+  });
+
+  it('fences and unfences a cluster', async () => {
+    expect((await api('POST', '/api/v1/clusters/nowhere/fence')).status).toBe(404);
+    const fenced = await api('POST', '/api/v1/clusters/dc-1/fence');
+    expect(fenced.status).toBe(200);
+    expect(fenced.body).toMatchObject({ cluster: 'dc-1', since: expect.any(Number) as unknown });
+    expect(((await api('GET', '/api/v1/failover')).body.fences as { cluster: string }[]).map((f) => f.cluster)).toEqual(['dc-1']);
+    expect((await api('DELETE', '/api/v1/clusters/dc-1/fence')).status).toBe(204);
+    expect((await api('DELETE', '/api/v1/clusters/dc-1/fence')).status).toBe(404);
+    const events = (await api('GET', '/api/v1/events?kind=Cluster&name=dc-1')).body.items as { reason: string; actor: string }[];
+    expect(events.filter((e) => e.actor === 'operator').map((e) => e.reason)).toEqual(['Unfenced', 'Fenced']);
+  });
+
+  it('forces a stateful failover and confirms a purge, naming bad input', async () => {
+    expect((await api('POST', '/api/v1/namespaces/data/workloads/nope/failover/force')).status).toBe(404);
+    expect((await api('POST', '/api/v1/namespaces/data/workloads/db/failover/force')).body).toMatchObject({ workload: 'data.db', forced: true, purgeConfirmed: [] });
+    const missing = await api('POST', '/api/v1/namespaces/data/workloads/db/failover/confirm-purge', {});
+    expect(missing.status).toBe(400);
+    expect((missing.body.invalidParams as { name: string }[])[0]?.name).toBe('cluster');
+    expect((await api('POST', '/api/v1/namespaces/data/workloads/db/failover/confirm-purge', { cluster: 'ghost' })).status).toBe(400);
+    const confirmed = await api('POST', '/api/v1/namespaces/data/workloads/db/failover/confirm-purge', { cluster: 'dc-1' });
+    expect(confirmed.body).toMatchObject({ forced: true, purgeConfirmed: ['dc-1'] });
+    const events = (await api('GET', '/api/v1/events?kind=Workload&name=data/db')).body.items as { reason: string; actor: string }[];
+    expect(events.filter((e) => e.actor === 'operator').map((e) => e.reason)).toEqual(['PurgeConfirmed', 'FailoverForced']);
+  });
+});
