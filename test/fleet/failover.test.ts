@@ -143,5 +143,37 @@ describe('automatic failover on a real local fleet (three zones)', () => {
     await pollUntil('critical-app back on fo-a', async () => (await placedOn('critical-app')).includes('fo-a'), 90_000, 250);
     await pollUntil('critical-app Available in 3 clusters', async () => (await view('critical-app')).status.summary === 'Available 3/3 in 3 clusters', 60_000, 250);
     expect((await events('Workload', `${NS}/critical-app`)).some((e) => e.reason === 'FailedBack')).toBe(true);
+    expect(await (await fetch(`${url}/metrics`)).text()).toMatch(/^flotilla_failover_duration_seconds_count\{stateful="false"\} [1-9]/m);
+  }, 240_000);
+
+  it('fails over from a hung cluster (SIGSTOP), and completes a failover begun by a hub that then stopped', async () => {
+    const b = members.b as MemberCluster;
+    await pollUntil('everything back in 3 clusters', async () => (await view('normal-app')).status.summary === 'Available 3/3 in 3 clusters' && (await view('critical-app')).status.summary === 'Available 3/3 in 3 clusters', 90_000, 250);
+    b.hang();
+    try {
+      // The first hub notices and starts; a second hub on the same Redis takes over the lease when it stops.
+      await pollUntil('a failover off fo-b begun', async () => (await events('Workload', `${NS}/critical-app`)).some((e) => e.reason === 'FailedOver' && e.message.includes('fo-b')), 60_000, 100);
+      await hub.close();
+      hub = await createHub(hubTestConfig({ FLOTILLA_KEY_PREFIX: prefix, FLOTILLA_PROBE_PERIOD_MS: '500', FLOTILLA_PROBE_INVENTORY_EVERY: '1', FLOTILLA_RESYNC_PERIOD_MS: '2000', FLOTILLA_RETRY_BASE_MS: '100', FLOTILLA_CLEANUP_RETRY_MAX_MS: '1000', FLOTILLA_MEMBER_REQUEST_TIMEOUT_MS: '2000', FLOTILLA_FAILOVER_STABILIZATION_MS: '5000' }), { logDestination: logs });
+      url = await hub.listen();
+      await pollUntil(
+        'both off fo-b and Available',
+        async () => {
+          const [critical, normal] = [await view('critical-app'), await view('normal-app')];
+          return [critical, normal].every((v) => !(v.placement?.decision.clusters ?? []).some((c) => c.name === 'fo-b') && v.status.phase === 'Available');
+        },
+        60_000,
+        250,
+      );
+      for (const name of ['critical-app', 'normal-app']) {
+        const replicas = ((await view(name)).placement?.decision.clusters ?? []).reduce((sum, c) => sum + c.replicas, 0);
+        expect(replicas).toBe(3);
+        // Failed over once, not twice, across the two hubs.
+        const history = (await api('GET', `/api/v1/namespaces/${NS}/workloads/${name}/history`)).body.items as { reason: string; summary: string }[];
+        expect(history.filter((h) => h.reason === 'FailedOver' && h.summary.startsWith('failed over from fo-b'))).toHaveLength(1);
+      }
+    } finally {
+      b.resume();
+    }
   }, 240_000);
 });

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { Redis } from 'ioredis';
-import { Gauge, Counter, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { CLUSTER_KIND, CLUSTER_STATUS_KIND, type ClusterRecord, type ClusterStatus } from '../../../../libs/clusters/src/index.ts';
 import type { Config } from '../../../../libs/config/src/index.ts';
 import {
@@ -81,6 +81,7 @@ export class FailoverController implements OnApplicationBootstrap {
   private leading: Promise<void> = Promise.resolve();
   private readonly suspended: Gauge;
   private readonly actions: Counter<'kind'>;
+  private readonly recovery: Histogram<'stateful'>;
   readonly holder = `${hostname().replace(/[^A-Za-z0-9.-]/g, '-').slice(0, 60)}-${process.pid}-${randomBytes(3).toString('hex')}`;
 
   constructor(
@@ -110,6 +111,13 @@ export class FailoverController implements OnApplicationBootstrap {
     this.suspended = new Gauge({
       name: 'flotilla_failover_suspended',
       help: '1 while the partition guard holds automatic failover back (the hub lost a large share of its clusters at once). Exposed by the failover leader only.',
+      registers: [registry],
+    });
+    this.recovery = new Histogram({
+      name: 'flotilla_failover_duration_seconds',
+      help: 'Per workload failed over: from the start of its cluster\'s outage to its replacement Available (or the graceful timeout), as seen by the failover leader.',
+      labelNames: ['stateful'],
+      buckets: [1, 2.5, 5, 10, 15, 20, 30, 45, 60, 120, 300, 600],
       registers: [registry],
     });
     this.actions = new Counter({
@@ -188,12 +196,23 @@ export class FailoverController implements OnApplicationBootstrap {
 
     const byId = new Map(workloads.map((w) => [w.key.id, w]));
     for (const action of actions) await this.act(action, byId, state);
+    this.observeRecoveries(state, failback.state, now);
     if (guard.suspended !== wasSuspended) await this.recordGuard(guard.suspended, guard.reason);
     this.suspended.set(guard.suspended ? 1 : 0);
 
+    // Forget what is kept for workloads that are gone, and their operator overrides.
+    const live = new Set(workloads.map((w) => w.key.id));
+    const kept = Object.fromEntries(Object.entries(failback.state.workloads).filter(([id]) => live.has(id)));
+    const next: FailoverState = { ...failback.state, workloads: kept };
+    for (const o of overrides) {
+      // Read again: the workload may have been created after this round's list.
+      if (live.has(o.key.id) || (await this.store.find({ kind: WORKLOAD_KIND, id: o.key.id }))) continue;
+      await this.store.delete(o.key, o.version).catch(() => undefined);
+    }
+
     const guardKey = { key: held.key, value: held.value };
-    if (stored) await this.store.transact([{ type: 'put', key: FAILOVER_STATE_KEY, data: failback.state, expectedVersion: stored.version }], { guard: guardKey });
-    else await this.store.transact([{ type: 'create', key: FAILOVER_STATE_KEY, data: failback.state }], { guard: guardKey });
+    if (stored) await this.store.transact([{ type: 'put', key: FAILOVER_STATE_KEY, data: next, expectedVersion: stored.version }], { guard: guardKey });
+    else await this.store.transact([{ type: 'create', key: FAILOVER_STATE_KEY, data: next }], { guard: guardKey });
     return actions;
   }
 
@@ -248,6 +267,24 @@ export class FailoverController implements OnApplicationBootstrap {
       case 'AwaitOperator':
         // States, not steps: shown by the guard event and the workload's placement history.
         return;
+    }
+  }
+
+  /**
+   * A displacement that settled this round (its replacement Available, or the graceful timeout
+   * passed) ends a workload's failover: observe the time from the start of the outage (the
+   * failed cluster's `unhealthySince`, else the Replace) to now.
+   */
+  private observeRecoveries(before: FailoverState, after: FailoverState, now: number): void {
+    for (const [id, record] of Object.entries(after.workloads)) {
+      const previous = before.workloads[id]?.displaced ?? [];
+      for (const d of record.displaced) {
+        if (!d.settled) continue;
+        const was = previous.find((p) => p.from === d.from && p.at === d.at);
+        if (was?.settled) continue;
+        const start = before.health.clusters[d.from]?.unhealthySince ?? d.at;
+        this.recovery.observe({ stateful: String(d.stateful) }, Math.max(0, now - start) / 1000);
+      }
     }
   }
 

@@ -6,19 +6,27 @@ import type { VersionedRecord } from '../../../../libs/store/src/index.ts';
 import { type PlacementRecord, workloadNeeds, type WorkloadRecord } from '../../../../libs/workloads/src/index.ts';
 import type { MemberStatusRecord } from '../workloads/member-status-record.ts';
 
-/** What the prober says of each registered cluster at `now`, as the health tracker takes it (stale status reads Unknown). */
+/**
+ * What the prober says of each registered cluster at `now`, as the health tracker takes it
+ * (stale status reads Unknown). A cluster never probed yet is not observed at all: it has not
+ * failed, it is new, and a fleet registered at once must not look like a fleet lost at once to
+ * the partition guard.
+ */
 export function observations(clusters: readonly VersionedRecord<ClusterRecord>[], statuses: ReadonlyMap<string, ClusterStatus>, now: Date, staleAfterMs: number): ReadyObservation[] {
-  return clusters.map((c) => {
+  return clusters.flatMap((c) => {
     const status = statuses.get(c.key.id);
+    if (status === undefined) return [];
     const ready = effectiveReady(status, now, staleAfterMs, c.data.createdAt);
     const since = Date.parse(ready.lastTransitionTime);
-    return {
-      cluster: c.key.id,
-      zone: c.data.spec.labels[ZONE_LABEL] ?? '',
-      ready: ready.status,
-      at: now.getTime(),
-      ...(Number.isFinite(since) ? { since } : {}),
-    };
+    return [
+      {
+        cluster: c.key.id,
+        zone: c.data.spec.labels[ZONE_LABEL] ?? '',
+        ready: ready.status,
+        at: now.getTime(),
+        ...(Number.isFinite(since) ? { since } : {}),
+      },
+    ];
   });
 }
 
