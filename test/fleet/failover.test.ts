@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { AppsV1Api } from '@kubernetes/client-node';
 import { Redis } from 'ioredis';
 import { createHub, type Hub } from '../../apps/hub/src/create-hub.ts';
 import { hubTestConfig } from '../integration/support/hub-config.ts';
@@ -176,4 +177,55 @@ describe('automatic failover on a real local fleet (three zones)', () => {
       b.resume();
     }
   }, 240_000);
+
+  it('never starts a second copy of a stateful workload until the operator forces it (no fence confirmed)', async () => {
+    const created = await api('POST', '/api/v1/workloads', {
+      name: 'db',
+      namespace: NS,
+      tenant: 'team-a',
+      manifests: [
+        {
+          apiVersion: 'apps/v1',
+          kind: 'StatefulSet',
+          metadata: { name: 'db' },
+          spec: { replicas: 1, serviceName: 'db', selector: { matchLabels: { app: 'db' } }, template: { metadata: { labels: { app: 'db' } }, spec: { containers: [{ name: 'db', image: 'postgres:18', resources: { requests: { cpu: '100m' } } }] } } },
+        },
+      ],
+      placement: { replicaScheduling: { type: 'Divided', divisionPreference: 'Aggregated' } },
+      priority: 'critical',
+      failover: { tolerationSeconds: 0, purgeMode: 'Immediate', failback: 'Never' },
+    });
+    expect(created.status).toBe(201);
+    expect((created.body.spec as { failover: { stateful: boolean } }).failover.stateful).toBe(true);
+    await pollUntil('db Available', async () => (await view('db')).status.phase === 'Available', 90_000, 250);
+    const [home] = await placedOn('db');
+    const victim = Object.values(members).find((m) => m.name === home) as MemberCluster;
+    const others = Object.values(members).filter((m) => m.name !== home);
+    const copiesOn = async (m: MemberCluster): Promise<boolean> => {
+      try {
+        await m.kubeConfig('token', 'direct').makeApiClient(AppsV1Api).readNamespacedStatefulSet({ namespace: NS, name: 'db' });
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    await victim.kill();
+    try {
+      await pollUntil(`${home} not Ready`, async () => ((await api('GET', `/api/v1/clusters/${home}`)).body.status as { ready: { status: string } }).ready.status !== 'True', 30_000, 100);
+      // Well past its toleration (0 s): the old copy may still be running, so no second one.
+      for (let i = 0; i < 10; i += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        expect(await placedOn('db')).toEqual([home]);
+        for (const other of others) expect(await copiesOn(other)).toBe(false);
+      }
+      expect((await api('POST', `/api/v1/namespaces/${NS}/workloads/db/failover/force`)).status).toBe(200);
+      await pollUntil('db failed over after the force', async () => !(await placedOn('db')).includes(home as string) && (await view('db')).status.phase === 'Available', 60_000, 250);
+      const running = await Promise.all(others.map(copiesOn));
+      expect(running.filter(Boolean)).toHaveLength(1);
+    } finally {
+      await victim.start();
+    }
+    // Purge Immediate: the old copy goes as soon as its member answers; never two copies left.
+    await pollUntil(`old copy on ${home} removed`, async () => !(await copiesOn(victim)), 90_000, 250);
+  }, 300_000);
 });

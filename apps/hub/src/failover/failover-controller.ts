@@ -46,6 +46,16 @@ const FAILOVER_PRIORITY_BOOST = 1;
 export const HUB_EVICTIONS = { burst: 100, perInterval: 20, intervalMs: 1_000 } as const;
 export const HUB_FAILBACKS = { burst: 10, perInterval: 1, intervalMs: 1_000 } as const;
 
+/**
+ * The shortest time a cluster is failed before any workload leaves it, whatever its toleration:
+ * two probe periods and a probe timeout, the spread between the prober's detections of clusters
+ * cut off at the same moment. Without it, with toleration 0, the first of two clusters lost
+ * together would be evicted before the second is seen and the partition guard can trip.
+ */
+export function correlationGraceMs(config: Config): number {
+  return 2 * config.probePeriodMs + config.probeTimeoutMs;
+}
+
 /** The planners' settings from the configuration (stabilization window; the rest as documented in docs/failover.md). */
 export function failoverSettingsFrom(config: Config): FailoverSettings {
   const window = config.failoverStabilizationMs;
@@ -78,6 +88,7 @@ export class FailoverController implements OnApplicationBootstrap {
   private readonly logger = new Logger('Failover');
   private readonly elector: LeaderElector;
   private readonly settings: FailoverSettings;
+  private readonly correlationGraceMs: number;
   private leading: Promise<void> = Promise.resolve();
   private readonly suspended: Gauge;
   private readonly actions: Counter<'kind'>;
@@ -97,6 +108,7 @@ export class FailoverController implements OnApplicationBootstrap {
     private readonly shutdown: ShutdownCoordinator,
   ) {
     this.settings = failoverSettingsFrom(config);
+    this.correlationGraceMs = correlationGraceMs(config);
     const lease = new RedisLease(redis, { prefix: config.keyPrefix, name: 'failover', holder: this.holder, ttlMs: config.leaderLeaseMs });
     this.elector = new LeaderElector(lease, {
       onElected: (held, signal) => {
@@ -186,7 +198,9 @@ export class FailoverController implements OnApplicationBootstrap {
     const overrideById = new Map(overrides.map((o) => [o.key.id, o.data]));
     const input = failoverWorkloads(workloads, new Map(placements.map((p) => [p.key.id, p.data])), new Map(members.map((m) => [m.key.id, m.data])), ready).map((w) => {
       const override = overrideById.get(w.id);
-      return override ? { ...w, forced: override.forced, purgeConfirmed: override.purgeConfirmed } : w;
+      // No workload leaves a cluster before the guard could have seen the others fail with it.
+      const failover = { ...w.failover, tolerationSeconds: Math.max(w.failover.tolerationSeconds, this.correlationGraceMs / 1000) };
+      return { ...w, failover, ...(override ? { forced: override.forced, purgeConfirmed: override.purgeConfirmed } : {}) };
     });
     const fencedSince = Object.fromEntries(fences.map((f) => [f.data.cluster, f.data.since]));
     const snapshot = await this.snapshots.current();
