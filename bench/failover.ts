@@ -203,8 +203,11 @@ try {
     },
     240_000,
     500,
-  ).catch((error: unknown) => {
-    throw new Error(`${String(error)} (summaries seen: ${lastSummaries})`);
+  ).catch(async (error: unknown) => {
+    // What moved the workloads meanwhile: the fleet's and the failover controller's events, and the hub's warnings.
+    const events = (await (await fetch(`${url}/api/v1/events?limit=30`)).json()) as { items: { reason: string; message: string }[] };
+    const reasons = events.items.map((e) => `${e.reason}: ${e.message.slice(0, 160)}`).join('\n  ');
+    throw new Error(`${String(error)} (summaries seen: ${lastSummaries})\nlast events:\n  ${reasons}\nhub warnings: ${errors.slice(0, 5).map((e) => e.slice(0, 300)).join(' | ')}`);
   });
   log(`${WORKLOADS} workloads created and Available in 3 clusters ${((performance.now() - createStarted) / 1000).toFixed(1)} s after the first POST`);
 
