@@ -13,7 +13,6 @@
 //   npm run bench:failover [-- RUNS]
 // RUNS defaults to 5. Prints a markdown report; docs/failover.md's numbers come from it.
 // Goals (toleration 0): detection <= 5 s, critical Available elsewhere <= 15 s, all <= 30 s.
-import { execFileSync } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { Redis } from 'ioredis';
 import { hubTestConfig } from '../test/integration/support/hub-config.ts';
@@ -21,6 +20,7 @@ import { pollUntil } from '../test/integration/support/poll.ts';
 import { deleteKeysWithPrefix } from '../test/integration/support/test-prefix.ts';
 import { Fleet } from '../test/fleet/fleet.ts';
 import type { MemberCluster } from '../test/fleet/member-cluster.ts';
+import { buildHub, quantile } from './support.ts';
 
 const [runs = 5] = process.argv.slice(2).map(Number);
 const NS = 'bench-failover';
@@ -32,19 +32,13 @@ const RECOVERY_TIMEOUT_MS = 300_000;
 const GOALS = { detection: 5_000, critical: 15_000, all: 30_000 } as const;
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const prefix = `bench-failover-${process.pid}`;
-const root = new URL('..', import.meta.url);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
-function quantile(values: readonly number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? Number.NaN;
-}
 
 // Node's type stripping cannot load the hub's decorated sources: use the build.
 log('building the hub (tsc)');
-execFileSync(process.execPath, [new URL('../node_modules/typescript/bin/tsc', import.meta.url).pathname, '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
-const dist = (path: string): string => new URL(`../dist/${path}`, import.meta.url).href;
+const dist = buildHub();
 const { createHub } = (await import(dist('apps/hub/src/create-hub.js'))) as typeof import('../apps/hub/src/create-hub.ts');
 type Hub = import('../apps/hub/src/create-hub.ts').Hub;
 

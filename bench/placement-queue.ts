@@ -8,7 +8,6 @@
 // Each round: pause `placement`, create the workloads through the REST API, resume `placement`
 // and time until every place job completed (BullMQ QueueEvents). Prints a markdown report with
 // the median round; docs/benchmarks-workloads.md's numbers come from it. Goal: 500 decisions/s.
-import { execFileSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
 import { Job, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -17,6 +16,7 @@ import { CA_PEM } from '../libs/clusters/src/test-pki.fixture.ts';
 import type { PlacementRecord } from '../libs/workloads/src/index.ts';
 import { TEST_ENCRYPTION_KEYS } from '../test/integration/support/test-encryption-key.ts';
 import { deleteKeysWithPrefix } from '../test/integration/support/test-prefix.ts';
+import { buildHub, quantile } from './support.ts';
 
 const [workloadsPerRound = 2000, rounds = 3] = process.argv.slice(2).map(Number);
 const CLUSTERS = 10;
@@ -24,18 +24,12 @@ const NS = 'bench';
 const GOAL_PER_SECOND = 500;
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const prefix = `bench-pq-${process.pid}`;
-const root = new URL('..', import.meta.url);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-function quantile(values: readonly number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? Number.NaN;
-}
 
 // Node's type stripping cannot load the hub's decorated sources: use the build.
 process.stderr.write('building the hub (tsc)\n');
-execFileSync(process.execPath, [new URL('../node_modules/typescript/bin/tsc', import.meta.url).pathname, '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
-const dist = (path: string): string => new URL(`../dist/${path}`, import.meta.url).href;
+const dist = buildHub();
 const { createHub } = (await import(dist('apps/hub/src/create-hub.js'))) as typeof import('../apps/hub/src/create-hub.ts');
 const { parseConfig } = (await import(dist('libs/config/src/index.js'))) as typeof import('../libs/config/src/index.ts');
 const { Store } = (await import(dist('libs/store/src/index.js'))) as typeof import('../libs/store/src/index.ts');

@@ -10,13 +10,13 @@
 // First SEQUENTIAL_WORKLOADS (default 60) one at a time (the next created 250 ms after the
 // previous one is Available), then BURST_SIZE (default 10, 0 to skip) created at once. Prints a
 // markdown report; docs/benchmarks-workloads.md's numbers come from it. Goal: p99 < 500 ms to applied.
-import { execFileSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
 import { Redis } from 'ioredis';
 import { TEST_ENCRYPTION_KEYS } from '../test/integration/support/test-encryption-key.ts';
 import { deleteKeysWithPrefix } from '../test/integration/support/test-prefix.ts';
 import { Fleet } from '../test/fleet/fleet.ts';
 import type { MemberCluster } from '../test/fleet/member-cluster.ts';
+import { buildHub, quantile } from './support.ts';
 
 const [sequential = 60, burst = 10] = process.argv.slice(2).map(Number);
 const NS = 'bench-e2e';
@@ -25,18 +25,12 @@ const TIMEOUT_MS = 60_000;
 const GOAL_APPLIED_P99_MS = 500;
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const prefix = `bench-e2e-${process.pid}`;
-const root = new URL('..', import.meta.url);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-function quantile(values: readonly number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? Number.NaN;
-}
 
 // Node's type stripping cannot load the hub's decorated sources: use the build.
 process.stderr.write('building the hub (tsc)\n');
-execFileSync(process.execPath, [new URL('../node_modules/typescript/bin/tsc', import.meta.url).pathname, '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
-const dist = (path: string): string => new URL(`../dist/${path}`, import.meta.url).href;
+const dist = buildHub();
 const { createHub } = (await import(dist('apps/hub/src/create-hub.js'))) as typeof import('../apps/hub/src/create-hub.ts');
 const { parseConfig } = (await import(dist('libs/config/src/index.js'))) as typeof import('../libs/config/src/index.ts');
 type Hub = import('../apps/hub/src/create-hub.ts').Hub;

@@ -1,14 +1,11 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { ValidationError } from '../../../../libs/errors/src/index.ts';
+import { singleQuery } from '../http/single-query.ts';
 import { ClusterRegistry, type DeregisterResult } from './cluster-registry.ts';
 import type { ClusterView } from './cluster-view.ts';
 import { etagOf, versionFromIfMatch } from './if-match.ts';
 
-function singleQuery(value: unknown, name: string): string | undefined {
-  if (value === undefined || typeof value === 'string') return value;
-  throw new ValidationError([{ name, reason: 'must be given once' }]);
-}
 
 function purgeFlag(value: unknown): boolean {
   const raw = singleQuery(value, 'purge');

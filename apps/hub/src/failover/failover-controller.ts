@@ -1,5 +1,3 @@
-import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
@@ -16,7 +14,7 @@ import {
   planFailback,
   planFailover,
 } from '../../../../libs/failover/src/index.ts';
-import { type HeldLease, LeaderElector, RedisLease } from '../../../../libs/lease/src/index.ts';
+import { type HeldLease, LeaderElector, newHolderId, RedisLease } from '../../../../libs/lease/src/index.ts';
 import { Store, type VersionedRecord } from '../../../../libs/store/src/index.ts';
 import { MEMBER_STATUS_KIND, PLACEMENT_KIND, type PlacementRecord, queuePriority, WORKLOAD_KIND, type WorkloadRecord } from '../../../../libs/workloads/src/index.ts';
 import { STATUS_STALE_AFTER_MS } from '../clusters/status-stale-after.ts';
@@ -93,7 +91,7 @@ export class FailoverController implements OnApplicationBootstrap {
   private readonly suspended: Gauge;
   private readonly actions: Counter<'kind'>;
   private readonly recovery: Histogram<'stateful'>;
-  readonly holder = `${hostname().replace(/[^A-Za-z0-9.-]/g, '-').slice(0, 60)}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  readonly holder = newHolderId();
 
   constructor(
     @Inject(HUB_CONFIG) config: Config,

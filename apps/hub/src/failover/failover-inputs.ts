@@ -5,6 +5,7 @@ import { effectiveReady } from '../../../../libs/health/src/index.ts';
 import type { VersionedRecord } from '../../../../libs/store/src/index.ts';
 import { type PlacementRecord, workloadNeeds, type WorkloadRecord } from '../../../../libs/workloads/src/index.ts';
 import type { MemberStatusRecord } from '../workloads/member-status-record.ts';
+import { memberStatusKey } from '../workloads/workload-keys.ts';
 
 /**
  * What the prober says of each registered cluster at `now`, as the health tracker takes it
@@ -50,7 +51,7 @@ export function failoverWorkloads(
     const available = clusters
       .filter((c) => readyClusters.has(c.name))
       .every((c) => {
-        const member = members.get(`${w.key.id}.${c.name}`);
+        const member = members.get(memberStatusKey(w.key.id, c.name).id);
         return member?.uid === w.data.uid && member.status.appliedGeneration === w.data.generation && member.status.conditions.some((x) => x.type === 'Available' && x.status === 'True');
       });
     out.push({

@@ -1,10 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import type { Config } from '../../../../libs/config/src/index.ts';
 import { probePolicyIssues, type ProbePolicy, type ReadyTransition } from '../../../../libs/health/src/index.ts';
-import { LeaderElector, RedisLease, type HeldLease } from '../../../../libs/lease/src/index.ts';
+import { LeaderElector, newHolderId, RedisLease, type HeldLease } from '../../../../libs/lease/src/index.ts';
 import { Store } from '../../../../libs/store/src/index.ts';
 import { HUB_CONFIG } from '../config/hub-config.token.ts';
 import { EventsService } from '../events/events.service.ts';
@@ -53,7 +51,7 @@ export class HealthProbeService implements OnApplicationBootstrap {
   private leading: Promise<void> = Promise.resolve();
   private readonly periodMs: number;
   /** This replica's id in the lease. */
-  readonly holder = `${hostname().replace(/[^A-Za-z0-9.-]/g, '-').slice(0, 60)}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  readonly holder = newHolderId();
 
   constructor(
     @Inject(HUB_CONFIG) config: Config,

@@ -1,4 +1,5 @@
 import { ApiException } from '@kubernetes/client-node';
+import { describeFailure } from '../clusters/kubernetes-member-purger.ts';
 
 /** How a failed request to a member is handled. */
 export interface MemberErrorClass {
@@ -34,15 +35,7 @@ export function classifyMemberError(error: unknown, timeoutMs: number): MemberEr
     if (status === 400 || status === 401 || status === 403 || status === 404 || status === 422) return { permanent: true, reason };
     return { permanent: false, reason };
   }
-  if (error instanceof Error) {
-    if (error.message.startsWith('Unrecognized API version and kind')) return { permanent: true, reason: error.message.slice(0, 200) };
-    if (error.name === 'TimeoutError' || error.name === 'AbortError') return { permanent: false, reason: `timed out after ${timeoutMs} ms` };
-    const cause: unknown = error.cause;
-    const code = typeof cause === 'object' && cause !== null && 'code' in cause ? String(cause.code) : undefined;
-    if (code === 'ECONNREFUSED') return { permanent: false, reason: 'connection refused' };
-    if (code) return { permanent: false, reason: `connection failed (${code})` };
-    if (error.message.startsWith('Failed to fetch resource metadata')) return { permanent: false, reason: 'API discovery failed' };
-    return { permanent: false, reason: `request failed (${error.name})` };
-  }
-  return { permanent: false, reason: 'request failed' };
+  if (error instanceof Error && error.message.startsWith('Unrecognized API version and kind')) return { permanent: true, reason: error.message.slice(0, 200) };
+  // Timeouts, refused and reset connections: worded as the purge words them.
+  return { permanent: false, reason: describeFailure(error, timeoutMs) };
 }

@@ -11,6 +11,7 @@ import {
   type PlacementRecord,
   queuePriority,
   renderForCluster,
+  replicaCount,
   restoreSecretValues,
   type RenderedObject,
   WORKLOAD_UID_LABEL,
@@ -32,7 +33,6 @@ import { WorkloadSecrets } from './workload-secrets.ts';
 
 /** Follow-up reads of a copy that is not Available yet: after 100 ms, 200 ms, 400 ms, … up to the resync period. */
 const FOLLOW_UPS = 14;
-const REPLICA_KINDS = new Set(['Deployment', 'StatefulSet', 'ReplicaSet']);
 
 export interface ReconcileOutcome {
   readonly skipped?: string;
@@ -125,8 +125,7 @@ export class ReconcileProcessor {
       await this.recordFailure(job, workload, previous, { permanent: true, reason: error instanceof Error ? error.message : 'render failed' });
       throw new PermanentApplyError(error instanceof Error ? error.message : 'render failed');
     }
-    const desiredReplicas = objects.find((o) => REPLICA_KINDS.has(o.kind))?.spec;
-    const desired = typeof desiredReplicas === 'object' && desiredReplicas !== null && 'replicas' in desiredReplicas ? Number(desiredReplicas.replicas) : 0;
+    const desired = replicaCount({ manifests: objects });
 
     const fullApply = job.mode === 'apply' || !sameCopy || previous?.data.status.appliedGeneration !== generation;
     const fingerprints: Record<string, string> = {};

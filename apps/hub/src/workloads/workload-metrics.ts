@@ -3,8 +3,9 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { Redis } from 'ioredis';
 import { METRICS_REGISTRY } from '../metrics/metrics-registry.ts';
 import { REDIS } from '../redis/redis.token.ts';
+import { settleWithin } from '../shutdown/settle-within.ts';
 import { QUEUE_NAMES } from './workload-jobs.ts';
-import { withinMs, WorkloadQueues } from './workload-queues.ts';
+import { WorkloadQueues } from './workload-queues.ts';
 
 const STATES = ['waiting', 'prioritized', 'active', 'delayed', 'failed', 'completed', 'waiting-children'] as const;
 
@@ -49,19 +50,13 @@ export class WorkloadMetrics {
       labelNames: ['queue', 'state'],
       registers: [registry],
       async collect() {
-        let counts: Record<string, number>[];
         // BullMQ waits for a connection rather than failing: while Redis is away, show no depth.
-        if (!queues.opened || redis.status !== 'ready') {
+        const settled = queues.opened && redis.status === 'ready' ? await settleWithin(Promise.all(QUEUE_NAMES.map((name) => queues.queue(name).getJobCounts(...STATES))), 2_000) : undefined;
+        if (settled?.outcome !== 'done') {
           this.reset();
           return;
         }
-        try {
-          counts = await withinMs(Promise.all(QUEUE_NAMES.map((name) => queues.queue(name).getJobCounts(...STATES))), 2_000);
-        } catch {
-          // Redis is away (flotilla_redis_up says so): no depth is known, so none is shown.
-          this.reset();
-          return;
-        }
+        const counts = settled.value;
         QUEUE_NAMES.forEach((queue, i) => {
           for (const state of STATES) this.set({ queue, state }, counts[i]?.[state] ?? 0);
         });

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, ServiceUnavailableException } from '@nestjs
 import { type JobsOptions, Queue } from 'bullmq';
 import type { Config } from '../../../../libs/config/src/index.ts';
 import { HUB_CONFIG } from '../config/hub-config.token.ts';
+import { settleWithin } from '../shutdown/settle-within.ts';
 import { ShutdownCoordinator } from '../shutdown/shutdown-coordinator.ts';
 import type { QueueName } from './workload-jobs.ts';
 
@@ -23,22 +24,6 @@ export function queueConnection(config: Config): { url: string; maxRetriesPerReq
 
 /** Bound of one add to a queue. */
 export const ADD_TIMEOUT_MS = 5_000;
-
-class DeadlineError extends Error {}
-
-/** `work`, or a DeadlineError after `ms` (the work itself goes on, and its outcome is ignored). */
-export async function withinMs<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new DeadlineError(`no answer within ${ms} ms`)), ms);
-  });
-  work.catch(() => undefined);
-  try {
-    return await Promise.race([work, deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** How long completed jobs are kept (for listing and deduplication), and how many failed ones. */
 const KEEP_COMPLETED = { age: 3600, count: 5000 };
@@ -93,11 +78,9 @@ export class WorkloadQueues {
    * is bounded: after ADD_TIMEOUT_MS it fails with 503 (Redis unreachable).
    */
   async add(name: QueueName, jobName: string, data: object, options: JobsOptions): Promise<void> {
-    try {
-      await withinMs(this.queue(name).add(jobName, data, options), ADD_TIMEOUT_MS);
-    } catch (error) {
-      if (error instanceof DeadlineError) throw new ServiceUnavailableException(`the ${name} queue did not answer within ${ADD_TIMEOUT_MS} ms (is Redis reachable?)`);
-      throw error;
-    }
+    const settled = await settleWithin(this.queue(name).add(jobName, data, options), ADD_TIMEOUT_MS);
+    if (settled.outcome === 'failed') throw settled.error;
+    if (settled.outcome === 'timeout') throw new ServiceUnavailableException(`the ${name} queue did not answer within ${ADD_TIMEOUT_MS} ms (is Redis reachable?)`);
   }
+
 }

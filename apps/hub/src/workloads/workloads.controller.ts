@@ -1,15 +1,11 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { ValidationError } from '../../../../libs/errors/src/index.ts';
+import { singleQuery } from '../http/single-query.ts';
 import type { PlacementHistoryEntry } from '../../../../libs/workloads/src/index.ts';
 import { etagOf, versionFromIfMatch } from '../clusters/if-match.ts';
 import type { WorkloadView } from './workload-view.ts';
 import { WorkloadsService } from './workloads.service.ts';
 
-function singleQuery(value: unknown, name: string): string | undefined {
-  if (value === undefined || typeof value === 'string') return value;
-  throw new ValidationError([{ name, reason: 'must be given once' }]);
-}
 
 const location = (view: WorkloadView): string => `/api/v1/namespaces/${view.metadata.namespace}/workloads/${view.metadata.name}`;
 
