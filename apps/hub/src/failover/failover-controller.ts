@@ -268,11 +268,15 @@ export class FailoverController implements OnApplicationBootstrap {
         await place({ workload: action.workload, generation, clusters, reason: 'Restored', message: `${action.replicas} preempted replicas given back on ${action.cluster}` }, `res.${action.cluster}.${placement.version}`);
         return;
       }
-      case 'Purge':
-        await this.placement.enqueueCleanup(action.workload, workload.data, action.cluster, `purge-${outageStart(action.cluster)}`, priority);
+      case 'Purge': {
+        // The Replace that left this cluster may not be stored yet: a placement naming it counts
+        // as "placed there again" only if it is newer than the one current now.
+        const current = await this.store.find<PlacementRecord>({ kind: PLACEMENT_KIND, id: action.workload });
+        await this.placement.enqueueCleanup(action.workload, workload.data, action.cluster, current?.version ?? 0, `purge-${outageStart(action.cluster)}`, priority);
         this.actions.inc({ kind: 'Purge' });
         await this.recordOnce(action.workload, 'Purging', `old copy on ${action.cluster} removed (${action.trigger}); on an unreachable member it is removed once the member answers`, `purge.${uid}.${action.cluster}.${outageStart(action.cluster)}`);
         return;
+      }
       case 'Suspended':
       case 'Defer':
       case 'AwaitFence':

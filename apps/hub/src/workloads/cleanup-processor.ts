@@ -132,12 +132,13 @@ export class CleanupProcessor {
     }
   }
 
-  /** True when the workload (same uid) is placed on the job's cluster again: its copy there is wanted. */
+  /** True when the workload (same uid) was placed on the job's cluster again after it left it: its copy there is wanted. */
   private async placedThere(job: CleanupJob): Promise<boolean> {
     const workload = await this.store.find<WorkloadRecord>(workloadKey(job.workload));
     if (!workload || workload.data.uid !== job.uid || workload.data.deletionRequestedAt) return false;
     const placement = await this.store.find<PlacementRecord>(placementKey(job.workload));
-    return placement?.data.decision.clusters.some((c) => c.name === job.cluster) ?? false;
+    if (!placement || placement.version <= (job.leftAtVersion ?? 0)) return false;
+    return placement.data.decision.clusters.some((c) => c.name === job.cluster);
   }
 
   private async clean(job: CleanupJob): Promise<string[]> {

@@ -68,7 +68,7 @@ export class PlacementProcessor {
     const ready = new Set(snapshot.clusters.filter((c) => c.ready === 'True').map((c) => c.name));
     const kept = new Set(clusters.map((c) => c.name));
     for (const left of previous.data.decision.clusters.filter((c) => !kept.has(c.name) && ready.has(c.name))) {
-      await this.enqueueCleanup(job.workload, workload.data, left.name, `${stored.version}`, priority);
+      await this.enqueueCleanup(job.workload, workload.data, left.name, stored.version, `${stored.version}`, priority);
     }
     await this.history.append(job.workload, { generation, at: now, clusters, reason: job.reason, summary: job.message });
     const { namespace, name } = splitWorkloadId(job.workload);
@@ -83,14 +83,17 @@ export class PlacementProcessor {
     return { clusters: clusters.length };
   }
 
-  /** Removes the workload's copy from a cluster it left (by uid label, after lists that succeeded). */
-  async enqueueCleanup(workloadId: string, workload: WorkloadRecord, cluster: string, stamp: string, priority: number): Promise<void> {
+  /**
+   * Removes the workload's copy from a cluster it left at placement version `leftAtVersion` (by
+   * uid label, after lists that succeeded), unless a later placement names that cluster again.
+   */
+  async enqueueCleanup(workloadId: string, workload: WorkloadRecord, cluster: string, leftAtVersion: number, stamp: string, priority: number): Promise<void> {
     const member = await this.store.find<MemberStatusRecord>(memberStatusKey(workloadId, cluster));
     const kinds = member?.data.appliedKinds ?? workload.spec.manifests.map((m) => ({ apiVersion: m.apiVersion, kind: m.kind }));
     await this.queues.add(
       CLEANUP_QUEUE,
       JOB.cleanup,
-      { workload: workloadId, uid: workload.uid, namespace: workload.spec.namespace, cluster, kinds, reason: 'Moved' },
+      { workload: workloadId, uid: workload.uid, namespace: workload.spec.namespace, cluster, kinds, reason: 'Moved', leftAtVersion },
       { jobId: `${cleanupJobId(workload.uid, cluster)}.v${stamp}`, priority, ...cleanupRetry },
     );
   }
@@ -131,7 +134,7 @@ export class PlacementProcessor {
     // Clusters it left: remove its copy there (by uid label, after a list that succeeded).
     const kept = new Set(decision.clusters.map((c) => c.name));
     const left = (previous?.data.decision.clusters ?? []).filter((c) => !kept.has(c.name));
-    await Promise.all(left.map((c) => this.enqueueCleanup(job.workload, workload.data, c.name, `${stored.version}`, priority)));
+    await Promise.all(left.map((c) => this.enqueueCleanup(job.workload, workload.data, c.name, stored.version, `${stored.version}`, priority)));
 
     const moved = !previous || previous.data.generation !== generation || !sameClusters(previous.data.decision.clusters, decision.clusters);
     const { namespace, name } = splitWorkloadId(job.workload);

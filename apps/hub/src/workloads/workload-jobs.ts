@@ -41,6 +41,12 @@ export interface CleanupJob {
   /** Kinds to list, as apiVersion and kind. */
   readonly kinds: readonly { readonly apiVersion: string; readonly kind: string }[];
   readonly reason: 'Deleted' | 'Moved';
+  /**
+   * Moved: the placement version the cluster was left at (or, for a failover purge, the version
+   * current when it was planned). Only a later placement that names the cluster again stops the
+   * cleanup; a placement not yet rewritten when the cleanup runs does not.
+   */
+  readonly leftAtVersion?: number;
 }
 
 /** Finish a deletion: clean every member, mark the unreachable ones pending, then forget the workload. */
