@@ -61,6 +61,31 @@ describe('failover operator API (in process, real Redis)', () => {
     expect(events.filter((e) => e.actor === 'operator').map((e) => e.reason)).toEqual(['Unfenced', 'Fenced']);
   });
 
+  it('drains a cluster: cordons it, shows progress, and ends with uncordon or DELETE', async () => {
+    expect((await api('POST', '/api/v1/clusters/nowhere/drain')).status).toBe(404);
+    expect((await api('GET', '/api/v1/clusters/dc-1/drain')).status).toBe(404);
+    const drained = await api('POST', '/api/v1/clusters/dc-1/drain');
+    expect(drained.status).toBe(202);
+    // Nothing is placed on dc-1 (it never answered): nothing to move.
+    expect(drained.body).toEqual({ cluster: 'dc-1', since: expect.any(Number) as unknown, remaining: [], pinned: [], done: true });
+    expect(((await api('GET', '/api/v1/clusters/dc-1')).body.spec as { cordoned: boolean }).cordoned).toBe(true);
+    const again = await api('POST', '/api/v1/clusters/dc-1/drain');
+    expect(again.body.since).toBe(drained.body.since);
+    expect(((await api('GET', '/api/v1/failover')).body.drains as { cluster: string }[]).map((d) => d.cluster)).toEqual(['dc-1']);
+
+    // DELETE stops the drain and leaves the cordon.
+    expect((await api('DELETE', '/api/v1/clusters/dc-1/drain')).status).toBe(204);
+    expect((await api('DELETE', '/api/v1/clusters/dc-1/drain')).status).toBe(404);
+    expect(((await api('GET', '/api/v1/clusters/dc-1')).body.spec as { cordoned: boolean }).cordoned).toBe(true);
+
+    // Uncordon ends a drain: the controller drops it within a round.
+    expect((await api('POST', '/api/v1/clusters/dc-1/drain')).status).toBe(202);
+    expect((await api('POST', '/api/v1/clusters/dc-1/uncordon')).status).toBe(200);
+    await pollUntil('the drain ended by uncordon', async () => (await api('GET', '/api/v1/clusters/dc-1/drain')).status === 404);
+    const events = (await api('GET', '/api/v1/events?kind=Cluster&name=dc-1')).body.items as { reason: string; actor: string }[];
+    expect(events.map((e) => e.reason).filter((r) => r.startsWith('Drain'))).toEqual(['DrainEnded', 'DrainStarted', 'DrainStopped', 'DrainStarted']);
+  });
+
   it('forces a stateful failover and confirms a purge, naming bad input', async () => {
     expect((await api('POST', '/api/v1/namespaces/data/workloads/nope/failover/force')).status).toBe(404);
     expect((await api('POST', '/api/v1/namespaces/data/workloads/db/failover/force')).body).toMatchObject({ workload: 'data.db', forced: true, purgeConfirmed: [] });

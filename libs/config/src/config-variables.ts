@@ -277,6 +277,14 @@ export const configVariables = {
       'How long a cluster must stay Ready before it counts as healthy again for failover (failback, and the end of an outage), and how long the fleet must look clear before failover suspended by the partition guard resumes. A cluster that flaps (4 or more transitions in 10 minutes) needs five times as long. See docs/failover.md.',
     schema: integerBetween(1000, 86_400_000),
   },
+  failoverFenceGraceMs: {
+    env: 'FLOTILLA_FAILOVER_FENCE_GRACE_MS',
+    default: '300000',
+    expected: 'an integer number of milliseconds between 0 and 86400000',
+    meaning:
+      'How long a cluster must have been declared fenced (POST /api/v1/clusters/{name}/fence) before the old copy of a stateful workload on it counts as gone and its replacement may start elsewhere. Leave time for whatever fences the cluster (power off, storage cut) to take effect. See docs/failover.md.',
+    schema: integerBetween(0, 86_400_000),
+  },
 } as const satisfies Record<string, ConfigVariable<unknown>>;
 
 /** The fields of {@link Config}. */

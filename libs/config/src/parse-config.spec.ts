@@ -39,6 +39,7 @@ describe('parseConfig', () => {
         cleanupRetryMaxMs: 30000,
         memberRequestTimeoutMs: 10000,
         failoverStabilizationMs: 120000,
+        failoverFenceGraceMs: 300000,
       },
     });
     expect(result.ok && Object.isFrozen(result.config)).toBe(true);

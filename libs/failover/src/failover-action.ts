@@ -7,6 +7,9 @@ export type DeferReason = 'Toleration' | 'RateLimited' | 'ConcurrencyLimit' | 'N
 /** What triggered a purge of the old copy. */
 export type PurgeTrigger = 'Immediate' | 'ReplacementAvailable' | 'GracefulTimeout' | 'OperatorConfirmed' | 'Fenced';
 
+/** Why a workload leaves a cluster: it failed (not Ready beyond the toleration) or an operator drains it. */
+export type DisplacementCause = 'Failed' | 'Drained';
+
 /**
  * One step of a failover plan. The controller turns each into a job (job id from the kind,
  * workload and cluster, so planning the same step twice enqueues it once) or into a status.
@@ -28,6 +31,8 @@ export type FailoverAction =
       readonly clusters: readonly ClusterReplicas[];
       readonly decision: PlacementDecision;
       readonly stateful: boolean;
+      /** Failed or drained, per cluster of `from`. */
+      readonly cause: DisplacementCause;
     }
   /** Remove the old copy from `cluster` (a cleanup that runs once the member answers; never read an error as gone). */
   | { readonly kind: 'Purge'; readonly workload: string; readonly cluster: string; readonly trigger: PurgeTrigger }

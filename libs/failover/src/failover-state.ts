@@ -29,6 +29,12 @@ export interface Displacement {
   readonly purged: boolean;
   /** The replacement was Available, or the graceful timeout passed: no longer in flight. */
   readonly settled: boolean;
+  /**
+   * Planned: the cluster was being drained (Ready, cordoned by an operator), not failed. The
+   * old copy is then kept until the replacement is Available (or the graceful timeout passed),
+   * whatever the purge mode, except `Never`.
+   */
+  readonly drained?: boolean;
 }
 
 /** Replicas scaled down on a cluster to make room for a higher priority; given back by a Restore. */

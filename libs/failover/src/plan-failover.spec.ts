@@ -347,3 +347,51 @@ describe('planFailover: a preempted workload that then fails over itself', () =>
     expect(actions[2]).toMatchObject({ reason: 'NoCapacity', clusters: ['a1'] });
   });
 });
+
+describe('planFailover: a cluster being drained', () => {
+  // Every cluster Ready; an operator drains a1 (and cordons it: the snapshot says so).
+  const drainSnapshot = (): FleetSnapshot => ({ clusters: snapshot([]).clusters.map((c) => (c.name === 'a1' ? { ...c, cordoned: true } : c)) });
+  const input = (now: number, workloads: FailoverWorkload[], state: FailoverState = stateWith({})): FailoverInput => ({
+    now,
+    snapshot: drainSnapshot(),
+    state,
+    workloads,
+    drainingSince: { a1: s(100) },
+  });
+
+  it('moves every workload off it at once, toleration or not, as a Drained replacement', () => {
+    const plan = planFailover(input(s(100), [workload('web', 0, { a1: 2, b1: 2 }, { failover: { tolerationSeconds: 600 } })]));
+    expect(kinds(plan.actions)).toEqual(['Replace:web']);
+    const replace = plan.actions[0] as Extract<FailoverAction, { kind: 'Replace' }>;
+    expect(replace.cause).toBe('Drained');
+    expect(replace.clusters.map((c) => c.name)).not.toContain('a1');
+    expect(replace.clusters.reduce((n, c) => n + c.replicas, 0)).toBe(4);
+    expect(plan.state.workloads.web?.displaced[0]).toMatchObject({ from: 'a1', drained: true, purged: false });
+  });
+
+  it('keeps the old copy until the replacement is Available, even with purge mode Immediate', () => {
+    const first = planFailover(input(s(100), [workload('web', 0, { a1: 2 }, { failover: { purgeMode: 'Immediate' } })]));
+    expect(kinds(first.actions)).toEqual(['Replace:web']);
+    const replace = first.actions[0] as Extract<FailoverAction, { kind: 'Replace' }>;
+    const moved = (available: boolean): FailoverWorkload => workload('web', 0, Object.fromEntries(replace.clusters.map((c) => [c.name, c.replicas])), { available, failover: { purgeMode: 'Immediate' } });
+    expect(planFailover(input(s(101), [moved(false)], first.state)).actions).toEqual([]);
+    expect(planFailover(input(s(102), [moved(true)], first.state)).actions).toEqual([{ kind: 'Purge', workload: 'web', cluster: 'a1', trigger: 'ReplacementAvailable' }]);
+  });
+
+  it('leaves workloads with failover disabled where they are', () => {
+    expect(planFailover(input(s(100), [workload('pinned', 0, { a1: 2 }, { failover: { enabled: false } })])).actions).toEqual([]);
+  });
+
+  it('moves a stateful workload only under the fencing rules (fenced for the grace, or forced)', () => {
+    const db = workload('db', 0, { a1: 1 }, { failover: { stateful: true } });
+    expect(planFailover(input(s(100), [db])).actions.map((a) => a.kind)).toEqual(['AwaitFence']);
+    const forced = planFailover(input(s(100), [{ ...db, forced: true }])).actions.map((a) => a.kind);
+    expect(forced).toEqual(['Replace', 'Purge']);
+  });
+
+  it('is held back by the partition guard like any failover', () => {
+    const lost = { b1: s(90), b2: s(90), c1: s(95), c2: s(95) };
+    const plan = planFailover({ ...input(s(100), [workload('web', 0, { a1: 2 })], stateWith(lost)), snapshot: snapshot(Object.keys(lost)) });
+    expect(kinds(plan.actions)).toEqual(['Suspended:web']);
+  });
+});

@@ -21,6 +21,13 @@ export interface FailoverInput {
   readonly state: FailoverState;
   /** Clusters known to be fenced (by an operator or a fencing integration) and since when, epoch ms. */
   readonly fencedSince?: Readonly<Record<string, number>>;
+  /**
+   * Clusters an operator is draining (planned failover of everything on them) and since when,
+   * epoch ms. Their workloads are moved as from a failed cluster, without waiting for a
+   * toleration, within the same limits and guard; the old copies are kept until the
+   * replacement is Available.
+   */
+  readonly drainingSince?: Readonly<Record<string, number>>;
   readonly settings?: FailoverSettings;
 }
 
@@ -46,7 +53,8 @@ function replaceApplied(w: FailoverWorkload, d: Displacement): boolean {
  * - Stateful (any other mode): at once. The replacement started only after the old copy was
  *   gone or its cluster fenced for the grace period, so there is nothing to wait for, and the
  *   copy must be gone before the fence is lifted or the cluster comes back.
- * - `Immediate`: at once.
+ * - `Immediate`: at once, unless the cluster is being drained (then as `Graceful`: a planned
+ *   move has no reason to drop a copy that still serves).
  * - `Graceful`: once the replacement is Available (and the stored placement is the new one),
  *   or once `gracefulTimeoutSeconds` passed since the Replace.
  */
@@ -54,7 +62,7 @@ function purgeTrigger(w: FailoverWorkload, d: Displacement, now: number, settled
   const policy = w.failover;
   if (policy.purgeMode === 'Never') return w.purgeConfirmed?.includes(d.from) === true ? 'OperatorConfirmed' : undefined;
   if (d.stateful) return 'Fenced';
-  if (policy.purgeMode === 'Immediate') return 'Immediate';
+  if (policy.purgeMode === 'Immediate' && d.drained !== true) return 'Immediate';
   if (settledNow && w.available && replaceApplied(w, d)) return 'ReplacementAvailable';
   if (now >= d.at + policy.gracefulTimeoutSeconds * 1000) return 'GracefulTimeout';
   return undefined;
@@ -136,6 +144,9 @@ interface PreemptionStep {
  *    does not count as healthy (down, or back but not yet stable) marked not Ready, and with
  *    the room taken by higher priorities earlier in this round. When that cannot hold the
  *    workload, lower priorities are preempted (`Preempt`) first.
+ *
+ * A cluster being drained (`drainingSince`) counts as failed for every workload with failover
+ * enabled, from the start of the drain and without toleration; the rest is the same.
  *
  * A failover whose placement finds no cluster at all is not made (`Defer` NoCapacity): the
  * old copy is never evicted into nothing. Pure: the same input gives the same plan.
@@ -296,10 +307,11 @@ export function planFailover(input: FailoverInput): FailoverPlan {
     if (!w.failover.enabled) continue;
     const record = recordOf(w.id);
     const handled = new Set(record.displaced.map((d) => d.from));
-    const failed = toList(placementOf(w.id)).filter((c) => !handled.has(c.name) && health[c.name] !== undefined && health[c.name]?.ready !== 'True');
+    const draining = (name: string): boolean => input.drainingSince?.[name] !== undefined;
+    const failed = toList(placementOf(w.id)).filter((c) => !handled.has(c.name) && (draining(c.name) || (health[c.name] !== undefined && health[c.name]?.ready !== 'True')));
     if (failed.length === 0) continue;
     const toleration = w.failover.tolerationSeconds * 1000;
-    const waiting = failed.filter((c) => failedFor(health[c.name] as ClusterHealth, now) < toleration);
+    const waiting = failed.filter((c) => !draining(c.name) && failedFor(health[c.name] as ClusterHealth, now) < toleration);
     if (waiting.length > 0) {
       const until = Math.min(...waiting.map((c) => ((health[c.name] as ClusterHealth).unhealthySince ?? now) + toleration));
       push(w.id, {
@@ -381,7 +393,8 @@ export function planFailover(input: FailoverInput): FailoverPlan {
         records[step.victim.id] = { ...victimRecord, preempted: [...victimRecord.preempted, entry] };
       }
     }
-    push(w.id, { kind: 'Replace', workload: w.id, from, clusters: decision.clusters, decision, stateful: w.failover.stateful });
+    const drained = from.every(draining);
+    push(w.id, { kind: 'Replace', workload: w.id, from, clusters: decision.clusters, decision, stateful: w.failover.stateful, cause: drained ? 'Drained' : 'Failed' });
     // The room the replacement takes, and where replicas went (for failback).
     const placement = placementOf(w.id);
     const gained: ClusterReplicas[] = [];
@@ -399,6 +412,7 @@ export function planFailover(input: FailoverInput): FailoverPlan {
       stateful: w.failover.stateful,
       purged: false,
       settled: false,
+      ...(draining(cluster) ? { drained: true } : {}),
     }));
     placements.set(w.id, new Map(decision.clusters.map((c) => [c.name, c.replicas])));
     const out = actionsOf.get(w.id) as FailoverAction[];

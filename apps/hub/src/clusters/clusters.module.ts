@@ -21,6 +21,6 @@ import { STATUS_STALE_AFTER_MS } from './status-stale-after.ts';
     // The prober's staleness bound (FLOTILLA_STATUS_STALE_AFTER_MS), so the API reads status as the prober means it.
     { provide: STATUS_STALE_AFTER_MS, inject: [HUB_CONFIG], useFactory: (config: Config): number => config.statusStaleAfterMs },
   ],
-  exports: [ClusterAccessReader, STATUS_STALE_AFTER_MS],
+  exports: [ClusterAccessReader, ClusterRegistry, STATUS_STALE_AFTER_MS],
 })
 export class ClustersModule {}

@@ -30,7 +30,7 @@ import { type FailoverPlaceJob, JOB, PLACEMENT_QUEUE } from '../workloads/worklo
 import { splitWorkloadId, workloadDisplayName } from '../workloads/workload-keys.ts';
 import { WorkloadQueues } from '../workloads/workload-queues.ts';
 import { failoverWorkloads, observations } from './failover-inputs.ts';
-import { type ClusterFence, FENCE_KIND, OVERRIDE_KIND, type WorkloadFailoverOverride } from './failover-operator.ts';
+import { type ClusterDrain, type ClusterFence, DRAIN_KIND, FENCE_KIND, OVERRIDE_KIND, type WorkloadFailoverOverride } from './failover-operator.ts';
 
 /** Where the planners' state lives: one record, written only by the lease holder (fenced). */
 export const FAILOVER_STATE_KEY = { kind: 'failover-state', id: 'fleet' } as const;
@@ -69,6 +69,7 @@ export function failoverSettingsFrom(config: Config): FailoverSettings {
     maxInFlight: 100,
     // The way back is gradual: one workload a second after a burst of 10.
     failbacks: HUB_FAILBACKS,
+    fenceGraceMs: config.failoverFenceGraceMs,
   };
 }
 
@@ -173,7 +174,7 @@ export class FailoverController implements OnApplicationBootstrap {
   async round(held: HeldLease): Promise<readonly FailoverAction[]> {
     const nowDate = new Date();
     const now = nowDate.getTime();
-    const [stored, clusters, statuses, workloads, placements, members, fences, overrides] = await Promise.all([
+    const [stored, clusters, statuses, workloads, placements, members, fences, drains, overrides] = await Promise.all([
       this.store.find<FailoverState>(FAILOVER_STATE_KEY),
       this.store.list<ClusterRecord>(CLUSTER_KIND),
       this.store.list<ClusterStatus>(CLUSTER_STATUS_KIND),
@@ -181,6 +182,7 @@ export class FailoverController implements OnApplicationBootstrap {
       this.store.list<PlacementRecord>(PLACEMENT_KIND),
       this.store.list<MemberStatusRecord>(MEMBER_STATUS_KIND),
       this.store.list<ClusterFence>(FENCE_KIND),
+      this.store.list<ClusterDrain>(DRAIN_KIND),
       this.store.list<WorkloadFailoverOverride>(OVERRIDE_KIND),
     ]);
     let state = stored?.data ?? initialFailoverState(now, this.settings);
@@ -201,13 +203,20 @@ export class FailoverController implements OnApplicationBootstrap {
       return { ...w, failover, ...(override ? { forced: override.forced, purgeConfirmed: override.purgeConfirmed } : {}) };
     });
     const fencedSince = Object.fromEntries(fences.map((f) => [f.data.cluster, f.data.since]));
+    // A drain lasts while its cluster is cordoned: uncordon ends it.
+    const cordoned = new Set(clusters.filter((c) => c.data.spec.cordoned).map((c) => c.key.id));
+    const drainingSince: Record<string, number> = {};
+    for (const d of drains) {
+      if (cordoned.has(d.data.cluster)) drainingSince[d.data.cluster] = d.data.since;
+      else await this.endDrain(d);
+    }
     const snapshot = await this.snapshots.current();
-    const failover = planFailover({ now, workloads: input, snapshot, state, fencedSince, settings: this.settings });
+    const failover = planFailover({ now, workloads: input, snapshot, state, fencedSince, drainingSince, settings: this.settings });
     const failback = planFailback({ now, workloads: input, snapshot, state: failover.state, settings: this.settings });
     const actions = [...failover.actions, ...failback.actions];
 
     const byId = new Map(workloads.map((w) => [w.key.id, w]));
-    for (const action of actions) await this.act(action, byId, state);
+    for (const action of actions) await this.act(action, byId, state, drainingSince);
     this.observeRecoveries(state, failback.state, now);
     if (guard.suspended !== wasSuspended) await this.recordGuard(guard.suspended, guard.reason);
     this.suspended.set(guard.suspended ? 1 : 0);
@@ -228,7 +237,7 @@ export class FailoverController implements OnApplicationBootstrap {
     return actions;
   }
 
-  private async act(action: FailoverAction, workloads: ReadonlyMap<string, VersionedRecord<WorkloadRecord>>, state: FailoverState): Promise<void> {
+  private async act(action: FailoverAction, workloads: ReadonlyMap<string, VersionedRecord<WorkloadRecord>>, state: FailoverState, drainingSince: Readonly<Record<string, number>>): Promise<void> {
     const workload = workloads.get(action.workload);
     if (!workload) return;
     const { generation, spec, uid } = workload.data;
@@ -238,13 +247,20 @@ export class FailoverController implements OnApplicationBootstrap {
       this.actions.inc({ kind: action.kind });
     };
     const outageStart = (cluster: string): number => state.health.clusters[cluster]?.unhealthySince ?? 0;
+    const drainStart = (cluster: string): number => drainingSince[cluster] ?? 0;
     switch (action.kind) {
-      case 'Replace':
+      case 'Replace': {
+        const drained = action.cause === 'Drained';
+        const message = drained
+          ? `moved off ${action.from.join(', ')} (drained by an operator) to ${clustersText(action.clusters)}; the old copy stays until the replacement is Available`
+          : `failed over from ${action.from.join(', ')} (not Ready beyond the toleration) to ${clustersText(action.clusters)}`;
+        // The old copies on `from` are the controller's to purge, per purge mode: never cleaned by the placement itself.
         await place(
-          { workload: action.workload, generation, clusters: action.clusters, reason: 'FailedOver', message: `failed over from ${action.from.join(', ')} (not Ready beyond the toleration) to ${clustersText(action.clusters)}`, decision: action.decision },
-          `fo.${action.from.join('+')}.${action.from.map(outageStart).join('+')}`,
+          { workload: action.workload, generation, clusters: action.clusters, reason: drained ? 'Drained' : 'FailedOver', message, decision: action.decision, keep: action.from },
+          drained ? `dr.${action.from.join('+')}.${action.from.map((c) => drainStart(c)).join('+')}` : `fo.${action.from.join('+')}.${action.from.map(outageStart).join('+')}`,
         );
         return;
+      }
       case 'Failback':
         await place(
           { workload: action.workload, generation, clusters: action.clusters, reason: 'FailedBack', message: `${action.replicas} replicas back on ${action.cluster}, Ready and stable again: ${clustersText(action.clusters)}` },
@@ -272,16 +288,24 @@ export class FailoverController implements OnApplicationBootstrap {
         // The Replace that left this cluster may not be stored yet: a placement naming it counts
         // as "placed there again" only if it is newer than the one current now.
         const current = await this.store.find<PlacementRecord>({ kind: PLACEMENT_KIND, id: action.workload });
-        await this.placement.enqueueCleanup(action.workload, workload.data, action.cluster, current?.version ?? 0, `purge-${outageStart(action.cluster)}`, priority);
+        const stamp = drainingSince[action.cluster] !== undefined ? `drain-${drainStart(action.cluster)}` : `purge-${outageStart(action.cluster)}`;
+        await this.placement.enqueueCleanup(action.workload, workload.data, action.cluster, current?.version ?? 0, stamp, priority);
         this.actions.inc({ kind: 'Purge' });
-        await this.recordOnce(action.workload, 'Purging', `old copy on ${action.cluster} removed (${action.trigger}); on an unreachable member it is removed once the member answers`, `purge.${uid}.${action.cluster}.${outageStart(action.cluster)}`);
+        await this.recordOnce(action.workload, 'Purging', `old copy on ${action.cluster} removed (${action.trigger}); on an unreachable member it is removed once the member answers`, `purge.${uid}.${action.cluster}.${stamp}`);
         return;
       }
-      case 'Suspended':
+      // States, not steps: each is told once per cause as an event on the workload (the guard's own event covers Suspended).
       case 'Defer':
+        // Toleration and rate or concurrency limits are ordinary waits of a few rounds; no room is worth telling.
+        if (action.reason === 'NoCapacity') await this.recordOnce(action.workload, 'FailoverWaiting', `failover from ${action.clusters.join(', ')} waits: ${action.message}`, `defer.${uid}.${action.clusters.join('+')}.${action.clusters.map(outageStart).join('+')}`);
+        return;
       case 'AwaitFence':
+        await this.recordOnce(action.workload, 'AwaitingFence', action.message, `fence.${uid}.${action.cluster}.${outageStart(action.cluster)}.${action.fencedAt ?? 0}`);
+        return;
       case 'AwaitOperator':
-        // States, not steps: shown by the guard event and the workload's placement history.
+        await this.recordOnce(action.workload, 'AwaitingOperator', action.message, `await.${uid}.${action.cluster}.${outageStart(action.cluster)}`);
+        return;
+      case 'Suspended':
         return;
     }
   }
@@ -302,6 +326,15 @@ export class FailoverController implements OnApplicationBootstrap {
         this.recovery.observe({ stateful: String(d.stateful) }, Math.max(0, now - start) / 1000);
       }
     }
+  }
+
+  /** A drain whose cluster was uncordoned is over. */
+  private async endDrain(drain: VersionedRecord<ClusterDrain>): Promise<void> {
+    const deleted = await this.store.delete(drain.key, drain.version).then(
+      () => true,
+      () => false,
+    );
+    if (deleted) await this.events.record({ type: 'Normal', reason: 'DrainEnded', message: `cluster ${drain.data.cluster} uncordoned: its drain is over (workloads that prefer it fail back per policy)`, object: { kind: 'Cluster', name: drain.data.cluster }, actor: 'system:failover' });
   }
 
   private readonly recorded = new Set<string>();

@@ -63,10 +63,10 @@ export class PlacementProcessor {
       ),
     );
     // A Ready cluster it leaves (preempted to zero, or the temporary home of a failback) is
-    // cleaned now; a failed one is not: its copy is purged by the controller per purge mode.
+    // cleaned now; a failed or drained one is not: its copy is purged by the controller per purge mode.
     const snapshot = await this.snapshots.current();
     const ready = new Set(snapshot.clusters.filter((c) => c.ready === 'True').map((c) => c.name));
-    const kept = new Set(clusters.map((c) => c.name));
+    const kept = new Set([...clusters.map((c) => c.name), ...(job.keep ?? [])]);
     for (const left of previous.data.decision.clusters.filter((c) => !kept.has(c.name) && ready.has(c.name))) {
       await this.enqueueCleanup(job.workload, workload.data, left.name, stored.version, `${stored.version}`, priority);
     }

@@ -64,11 +64,13 @@ export interface FailoverPlaceJob {
   readonly workload: string;
   readonly generation: number;
   readonly clusters: readonly { readonly name: string; readonly replicas: number }[];
-  /** FailedOver, FailedBack, Preempted, Restored. */
+  /** FailedOver, Drained, FailedBack, Preempted, Restored. */
   readonly reason: string;
   readonly message: string;
   /** The engine's decision (Replace), with its diagnosis; otherwise the previous diagnosis is kept. */
   readonly decision?: PlacementDecision;
+  /** Clusters left whose copy the failover controller purges per purge mode (Replace): not cleaned with the placement. */
+  readonly keep?: readonly string[];
 }
 
 /** Job names. */
