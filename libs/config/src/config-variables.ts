@@ -40,6 +40,15 @@ function integerBetween(min: number, max: number): z.ZodType<number, string> {
     .pipe(z.number().int().min(min).max(max));
 }
 
+/** A decimal number such as `0.5` in (min, max]. */
+function fractionAbove(min: number, max: number): z.ZodType<number, string> {
+  return z
+    .string()
+    .regex(/^(0|1)(\.\d{1,6})?$/)
+    .transform(Number)
+    .pipe(z.number().gt(min).lte(max));
+}
+
 const redisUrl: z.ZodType<string, string> = z.string().refine((raw) => {
   if (!URL.canParse(raw)) return false;
   const url = new URL(raw);
@@ -284,6 +293,55 @@ export const configVariables = {
     meaning:
       'How long a cluster must have been declared fenced (POST /api/v1/clusters/{name}/fence) before the old copy of a stateful workload on it counts as gone and its replacement may start elsewhere. Leave time for whatever fences the cluster (power off, storage cut) to take effect. See docs/failover.md.',
     schema: integerBetween(0, 86_400_000),
+  },
+  failoverEvictionBurst: {
+    env: 'FLOTILLA_FAILOVER_EVICTION_BURST',
+    default: '100',
+    expected: 'an integer between 1 and 100000',
+    meaning: 'Automatic failovers (a workload re-placed off a failed or drained cluster) that may start at once; the bucket refills by one every FLOTILLA_FAILOVER_EVICTION_INTERVAL_MS. With the defaults a zone of 100 workloads is failed over within seconds.',
+    schema: integerBetween(1, 100_000),
+  },
+  failoverEvictionIntervalMs: {
+    env: 'FLOTILLA_FAILOVER_EVICTION_INTERVAL_MS',
+    default: '50',
+    expected: 'an integer number of milliseconds between 1 and 3600000',
+    meaning: 'One more failover may start every this long once the burst is spent (50: 20 per second).',
+    schema: integerBetween(1, 3_600_000),
+  },
+  failoverMaxInFlight: {
+    env: 'FLOTILLA_FAILOVER_MAX_IN_FLIGHT',
+    default: '100',
+    expected: 'an integer between 1 and 100000',
+    meaning: 'Workloads whose failover is under way (replacement not Available yet, graceful timeout not passed) at most; more wait their turn, highest priority first.',
+    schema: integerBetween(1, 100_000),
+  },
+  failoverFailbackBurst: {
+    env: 'FLOTILLA_FAILOVER_FAILBACK_BURST',
+    default: '10',
+    expected: 'an integer between 1 and 100000',
+    meaning: 'Failbacks (displaced replicas moved back to a recovered cluster) and restores of preempted replicas that may start at once; then one every FLOTILLA_FAILOVER_FAILBACK_INTERVAL_MS.',
+    schema: integerBetween(1, 100_000),
+  },
+  failoverFailbackIntervalMs: {
+    env: 'FLOTILLA_FAILOVER_FAILBACK_INTERVAL_MS',
+    default: '1000',
+    expected: 'an integer number of milliseconds between 1 and 3600000',
+    meaning: 'One more failback or restore may start every this long once the burst is spent: the way back is gradual.',
+    schema: integerBetween(1, 3_600_000),
+  },
+  failoverGuardLostFraction: {
+    env: 'FLOTILLA_FAILOVER_GUARD_LOST_FRACTION',
+    default: '0.5',
+    expected: 'a decimal number above 0 and at most 1, such as 0.5',
+    meaning: 'The partition guard suspends automatic failover when at least this share of the registered clusters (and at least two) went not Ready within a minute of each other: the hub, not the fleet, is then more likely cut off.',
+    schema: fractionAbove(0, 1),
+  },
+  failoverGuardLostZones: {
+    env: 'FLOTILLA_FAILOVER_GUARD_LOST_ZONES',
+    default: '2',
+    expected: 'an integer between 1 and 1000',
+    meaning: 'The partition guard also suspends automatic failover when every cluster of at least this many zones went not Ready within a minute of each other.',
+    schema: integerBetween(1, 1000),
   },
 } as const satisfies Record<string, ConfigVariable<unknown>>;
 

@@ -40,6 +40,13 @@ describe('parseConfig', () => {
         memberRequestTimeoutMs: 10000,
         failoverStabilizationMs: 120000,
         failoverFenceGraceMs: 300000,
+        failoverEvictionBurst: 100,
+        failoverEvictionIntervalMs: 50,
+        failoverMaxInFlight: 100,
+        failoverFailbackBurst: 10,
+        failoverFailbackIntervalMs: 1000,
+        failoverGuardLostFraction: 0.5,
+        failoverGuardLostZones: 2,
       },
     });
     expect(result.ok && Object.isFrozen(result.config)).toBe(true);
@@ -65,6 +72,9 @@ describe('parseConfig', () => {
     ['FLOTILLA_PROBE_CONNECTION_REUSE', '1', { probeConnectionReuse: 1 }],
     ['FLOTILLA_STATUS_STALE_AFTER_MS', '10000', { statusStaleAfterMs: 10000 }],
     ['FLOTILLA_LEADER_LEASE_MS', '15000', { leaderLeaseMs: 15000 }],
+    ['FLOTILLA_FAILOVER_GUARD_LOST_FRACTION', '0.34', { failoverGuardLostFraction: 0.34 }],
+    ['FLOTILLA_FAILOVER_GUARD_LOST_FRACTION', '1', { failoverGuardLostFraction: 1 }],
+    ['FLOTILLA_FAILOVER_EVICTION_INTERVAL_MS', '2000', { failoverEvictionIntervalMs: 2000 }],
     [
       'FLOTILLA_ENCRYPTION_KEYS',
       `new:${KEY}, old-1:${OLD_KEY}`,
@@ -125,6 +135,10 @@ describe('parseConfig', () => {
     ['FLOTILLA_PROBE_FAILURE_THRESHOLD', '0', 'FLOTILLA_PROBE_FAILURE_THRESHOLD must be an integer between 1 and 100 (got "0")'],
     ['FLOTILLA_PROBE_CONCURRENCY', '0', 'FLOTILLA_PROBE_CONCURRENCY must be an integer between 1 and 1000 (got "0")'],
     ['FLOTILLA_LEADER_LEASE_MS', '500', 'FLOTILLA_LEADER_LEASE_MS must be an integer number of milliseconds between 1000 and 600000 (got "500")'],
+    ['FLOTILLA_FAILOVER_GUARD_LOST_FRACTION', '0', 'FLOTILLA_FAILOVER_GUARD_LOST_FRACTION must be a decimal number above 0 and at most 1, such as 0.5 (got "0")'],
+    ['FLOTILLA_FAILOVER_GUARD_LOST_FRACTION', '1.5', 'FLOTILLA_FAILOVER_GUARD_LOST_FRACTION must be a decimal number above 0 and at most 1, such as 0.5 (got "1.5")'],
+    ['FLOTILLA_FAILOVER_GUARD_LOST_FRACTION', '50%', 'FLOTILLA_FAILOVER_GUARD_LOST_FRACTION must be a decimal number above 0 and at most 1, such as 0.5 (got "50%")'],
+    ['FLOTILLA_FAILOVER_EVICTION_BURST', '0', 'FLOTILLA_FAILOVER_EVICTION_BURST must be an integer between 1 and 100000 (got "0")'],
   ])('rejects %s=%j with one clear line', (variable, value, line) => {
     const result = parseConfig({ ...REQUIRED, [variable]: value });
     expect(result.ok).toBe(false);

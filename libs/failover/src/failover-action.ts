@@ -21,8 +21,11 @@ export type FailoverAction =
   | { readonly kind: 'Defer'; readonly workload: string; readonly clusters: readonly string[]; readonly reason: DeferReason; readonly until?: number; readonly message: string }
   /** Stateful: the replacement may not start until the old copy is gone or its cluster fenced for the grace period. */
   | { readonly kind: 'AwaitFence'; readonly workload: string; readonly cluster: string; readonly fencedAt?: number; readonly until?: number; readonly message: string }
-  /** Scale `workload` down by `replicas` on `cluster` to make room for `forWorkload`. */
-  | { readonly kind: 'Preempt'; readonly workload: string; readonly cluster: string; readonly replicas: number; readonly forWorkload: string; readonly reason: string }
+  /**
+   * Scale `workload` down by `replicas` on `cluster` to make room for `forWorkload`, leaving
+   * `remaining` there (after every earlier preemption of the same round).
+   */
+  | { readonly kind: 'Preempt'; readonly workload: string; readonly cluster: string; readonly replicas: number; readonly remaining: number; readonly forWorkload: string; readonly reason: string }
   /** Place the workload again without the failed clusters `from`; `clusters` is the new placement. */
   | {
       readonly kind: 'Replace';

@@ -253,6 +253,7 @@ describe('planFailover: order and preemption', () => {
           replicas: 2,
           forWorkload: 'crit',
           reason: 'scaled down by 2 on b1 to make room for crit (priority 1000 over -500), failing over from a1',
+          remaining: 1,
         },
         expect.objectContaining({ kind: 'Replace', workload: 'crit', clusters: [{ name: 'b1', replicas: 3 }, { name: 'c1', replicas: 1 }] }),
       ]);
@@ -268,6 +269,19 @@ describe('planFailover: order and preemption', () => {
       expect(touched).not.toContain('low-pinned');
       expect(touched).not.toContain('low-db');
     });
+  });
+});
+
+describe('planFailover: two preemptions of one victim in a round', () => {
+  it('gives each the replicas left after the earlier ones (what the controller stores, in any order)', () => {
+    const names = ['a1', 'b1'];
+    const workloads = [workload('crit-1', 1000, { a1: 1 }), workload('crit-2', 1000, { a1: 1 }), workload('low', -500, { b1: 3 })];
+    const plan = planFailover({ now: s(200), snapshot: snapshot(['a1'], { b1: 0 }, names), state: stateWith({ a1: s(100) }, names), workloads });
+    const preempts = plan.actions.filter((a) => a.kind === 'Preempt');
+    expect(preempts.map((a) => [a.forWorkload, a.replicas, a.remaining])).toEqual([
+      ['crit-1', 1, 2],
+      ['crit-2', 1, 1],
+    ]);
   });
 });
 

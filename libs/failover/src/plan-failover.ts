@@ -385,9 +385,10 @@ export function planFailover(input: FailoverInput): FailoverPlan {
       for (const [name, amounts] of preempted.room) free.set(name, amounts);
       for (const step of preempted.steps) {
         const reason = `scaled down by ${step.replicas} on ${step.cluster} to make room for ${w.id} (priority ${w.priority} over ${step.victim.priority}), failing over from ${from.join(', ')}`;
-        push(w.id, { kind: 'Preempt', workload: step.victim.id, cluster: step.cluster, replicas: step.replicas, forWorkload: w.id, reason });
         const victimPlacement = placementOf(step.victim.id);
-        victimPlacement.set(step.cluster, (victimPlacement.get(step.cluster) ?? 0) - step.replicas);
+        const remaining = (victimPlacement.get(step.cluster) ?? 0) - step.replicas;
+        victimPlacement.set(step.cluster, remaining);
+        push(w.id, { kind: 'Preempt', workload: step.victim.id, cluster: step.cluster, replicas: step.replicas, remaining, forWorkload: w.id, reason });
         const victimRecord = recordOf(step.victim.id);
         const entry: Preemption = { cluster: step.cluster, replicas: step.replicas, by: w.id, reason, at: now };
         records[step.victim.id] = { ...victimRecord, preempted: [...victimRecord.preempted, entry] };

@@ -24,6 +24,7 @@ import { METRICS_REGISTRY } from '../metrics/metrics-registry.ts';
 import { REDIS } from '../redis/redis.token.ts';
 import { ShutdownCoordinator } from '../shutdown/shutdown-coordinator.ts';
 import type { MemberStatusRecord } from '../workloads/member-status-record.ts';
+import { adjustPlacement } from '../workloads/adjust-placement.ts';
 import { PlacementProcessor } from '../workloads/placement-processor.ts';
 import { FleetSnapshots } from '../workloads/fleet-snapshots.ts';
 import { type FailoverPlaceJob, JOB, PLACEMENT_QUEUE } from '../workloads/workload-jobs.ts';
@@ -41,9 +42,6 @@ export const FAILOVER_ROUND_MS = 500;
 /** Job priority of failover placements: ahead of every ordinary placement of the same workload priority class. */
 const FAILOVER_PRIORITY_BOOST = 1;
 
-export const HUB_EVICTIONS = { burst: 100, perInterval: 20, intervalMs: 1_000 } as const;
-export const HUB_FAILBACKS = { burst: 10, perInterval: 1, intervalMs: 1_000 } as const;
-
 /**
  * The shortest time a cluster is failed before any workload leaves it, whatever its toleration:
  * two probe periods and a probe timeout, the spread between the prober's detections of clusters
@@ -54,21 +52,21 @@ export function correlationGraceMs(config: Config): number {
   return 2 * config.probePeriodMs + config.probeTimeoutMs;
 }
 
-/** The planners' settings from the configuration (stabilization window; the rest as documented in docs/failover.md). */
+/** The planners' settings from the configuration (FLOTILLA_FAILOVER_*; the rest as documented in docs/failover.md). */
 export function failoverSettingsFrom(config: Config): FailoverSettings {
   const window = config.failoverStabilizationMs;
   return {
     ...DEFAULT_FAILOVER_SETTINGS,
     stabilizationMs: window,
     flappingStabilizationMs: window * 5,
-    guard: { ...DEFAULT_FAILOVER_SETTINGS.guard, resumeAfterMs: window },
-    // The hub's limits: a zone of 100 workloads must be failed over within 30 s (the goal), so
-    // 20 Replace per second after a burst of 100, at most 100 in flight. Mass eviction by a hub
-    // cut off from its fleet is the partition guard's to stop, not the rate limit's.
-    evictions: HUB_EVICTIONS,
-    maxInFlight: 100,
-    // The way back is gradual: one workload a second after a burst of 10.
-    failbacks: HUB_FAILBACKS,
+    guard: { ...DEFAULT_FAILOVER_SETTINGS.guard, resumeAfterMs: window, lostFraction: config.failoverGuardLostFraction, lostZones: config.failoverGuardLostZones },
+    // The hub's defaults: a zone of 100 workloads must be failed over within 30 s (the goal), so
+    // 20 a second after a burst of 100, at most 100 in flight. Mass eviction by a hub cut off
+    // from its fleet is the partition guard's to stop, not the rate limit's.
+    evictions: { burst: config.failoverEvictionBurst, perInterval: 1, intervalMs: config.failoverEvictionIntervalMs },
+    maxInFlight: config.failoverMaxInFlight,
+    // The way back is gradual: by default one workload a second after a burst of 10.
+    failbacks: { burst: config.failoverFailbackBurst, perInterval: 1, intervalMs: config.failoverFailbackIntervalMs },
     fenceGraceMs: config.failoverFenceGraceMs,
   };
 }
@@ -216,7 +214,8 @@ export class FailoverController implements OnApplicationBootstrap {
     const actions = [...failover.actions, ...failback.actions];
 
     const byId = new Map(workloads.map((w) => [w.key.id, w]));
-    for (const action of actions) await this.act(action, byId, state, drainingSince);
+    const restored = new Map<string, number>();
+    for (const action of actions) await this.act(action, byId, state, drainingSince, restored);
     this.observeRecoveries(state, failback.state, now);
     if (guard.suspended !== wasSuspended) await this.recordGuard(guard.suspended, guard.reason);
     this.suspended.set(guard.suspended ? 1 : 0);
@@ -237,7 +236,13 @@ export class FailoverController implements OnApplicationBootstrap {
     return actions;
   }
 
-  private async act(action: FailoverAction, workloads: ReadonlyMap<string, VersionedRecord<WorkloadRecord>>, state: FailoverState, drainingSince: Readonly<Record<string, number>>): Promise<void> {
+  private async act(
+    action: FailoverAction,
+    workloads: ReadonlyMap<string, VersionedRecord<WorkloadRecord>>,
+    state: FailoverState,
+    drainingSince: Readonly<Record<string, number>>,
+    restored: Map<string, number>,
+  ): Promise<void> {
     const workload = workloads.get(action.workload);
     if (!workload) return;
     const { generation, spec, uid } = workload.data;
@@ -270,18 +275,25 @@ export class FailoverController implements OnApplicationBootstrap {
       case 'Preempt': {
         const placement = await this.store.find<PlacementRecord>({ kind: PLACEMENT_KIND, id: action.workload });
         if (!placement) return;
-        const clusters = placement.data.decision.clusters.map((c) => (c.name === action.cluster ? { name: c.name, replicas: Math.max(0, c.replicas - action.replicas) } : c));
-        await place({ workload: action.workload, generation, clusters, reason: 'Preempted', message: `${action.replicas} replicas on ${action.cluster} preempted: ${action.reason}` }, `pre.${action.cluster}.${action.forWorkload}.${placement.version}`);
+        const adjust = { cluster: action.cluster, atMost: action.remaining };
+        await place(
+          { workload: action.workload, generation, clusters: adjustPlacement(placement.data.decision.clusters, adjust), adjust, reason: 'Preempted', message: `${action.replicas} replicas on ${action.cluster} preempted: ${action.reason}` },
+          `pre.${action.cluster}.${action.forWorkload}.${placement.version}`,
+        );
         return;
       }
       case 'Restore': {
         const placement = await this.store.find<PlacementRecord>({ kind: PLACEMENT_KIND, id: action.workload });
         if (!placement) return;
-        const has = placement.data.decision.clusters.some((c) => c.name === action.cluster);
-        const clusters = has
-          ? placement.data.decision.clusters.map((c) => (c.name === action.cluster ? { name: c.name, replicas: c.replicas + action.replicas } : c))
-          : [...placement.data.decision.clusters, { name: action.cluster, replicas: action.replicas }];
-        await place({ workload: action.workload, generation, clusters, reason: 'Restored', message: `${action.replicas} preempted replicas given back on ${action.cluster}` }, `res.${action.cluster}.${placement.version}`);
+        // Several restores of one workload on one cluster in a round add up.
+        const key = `${action.workload}/${action.cluster}`;
+        const base = restored.get(key) ?? placement.data.decision.clusters.find((c) => c.name === action.cluster)?.replicas ?? 0;
+        restored.set(key, base + action.replicas);
+        const adjust = { cluster: action.cluster, atLeast: base + action.replicas };
+        await place(
+          { workload: action.workload, generation, clusters: adjustPlacement(placement.data.decision.clusters, adjust), adjust, reason: 'Restored', message: `${action.replicas} preempted replicas given back on ${action.cluster}` },
+          `res.${action.cluster}.${placement.version}.${base}`,
+        );
         return;
       }
       case 'Purge': {

@@ -11,6 +11,7 @@ import { EventsService } from '../events/events.service.ts';
 import { FleetSnapshots } from './fleet-snapshots.ts';
 import type { MemberStatusRecord } from './member-status-record.ts';
 import { PlacementHistory } from './placement-history.ts';
+import { adjustPlacement } from './adjust-placement.ts';
 import { applyJobId, APPLY_QUEUE, cleanupJobId, CLEANUP_QUEUE, type FailoverPlaceJob, JOB, type PlaceJob } from './workload-jobs.ts';
 import { memberStatusKey, placementKey, splitWorkloadId, workloadDisplayName, workloadKey } from './workload-keys.ts';
 import { WorkloadMetrics } from './workload-metrics.ts';
@@ -51,7 +52,10 @@ export class PlacementProcessor {
     if (workload.data.generation !== job.generation) return { skipped: `planned for generation ${job.generation}, now ${workload.data.generation}` };
     const previous = await this.store.find<PlacementRecord>(placementKey(job.workload));
     if (!previous) return { skipped: 'not placed yet' };
-    const clusters = job.clusters.filter((c) => c.replicas > 0).map((c) => ({ name: c.name, replicas: c.replicas })).sort((a, b) => (a.name < b.name ? -1 : 1));
+    const clusters = (job.adjust ? adjustPlacement(previous.data.decision.clusters, job.adjust) : job.clusters)
+      .filter((c) => c.replicas > 0)
+      .map((c) => ({ name: c.name, replicas: c.replicas }))
+      .sort((a, b) => (a.name < b.name ? -1 : 1));
     const decision: PlacementDecision = { ...(job.decision ?? previous.data.decision), clusters, summary: job.message };
     const now = new Date().toISOString();
     const generation = workload.data.generation;

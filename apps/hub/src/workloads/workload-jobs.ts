@@ -71,6 +71,13 @@ export interface FailoverPlaceJob {
   readonly decision?: PlacementDecision;
   /** Clusters left whose copy the failover controller purges per purge mode (Replace): not cleaned with the placement. */
   readonly keep?: readonly string[];
+  /**
+   * Preempt and Restore: change one cluster of the placement stored when the job runs, not the
+   * placement as it was when planned (`clusters` is then only informative), so that several
+   * such jobs of one round compose in any order: at most `atMost` (preempt), at least
+   * `atLeast` (restore) replicas there.
+   */
+  readonly adjust?: { readonly cluster: string; readonly atMost?: number; readonly atLeast?: number };
 }
 
 /** Job names. */
