@@ -5,6 +5,7 @@ export type { ClusterSnapshot, FleetSnapshot } from './fleet-snapshot.ts';
 export { indexFleet } from './indexed-fleet.ts';
 export { largestRemainder } from './largest-remainder.ts';
 export { place, type PlacementInput } from './place.ts';
+export { placeKeepingUnready } from './place-keeping-unready.ts';
 export type { ClusterDiagnosis, DiagnosisCode, PlacementDecision } from './placement-decision.ts';
 export type {
   ClusterAffinity,

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { place, type PlacementDecision } from '../../../../libs/placement/src/index.ts';
+import { type PlacementDecision, placeKeepingUnready } from '../../../../libs/placement/src/index.ts';
 import { Store } from '../../../../libs/store/src/index.ts';
 import {
   type PlacementRecord,
@@ -111,7 +111,8 @@ export class PlacementProcessor {
     const { spec } = workload.data;
     const previous = await this.store.find<PlacementRecord>(placementKey(job.workload));
     const snapshot = await this.snapshots.current();
-    const decision = place({
+    // Replicas on clusters that are not Ready stay: leaving them is the failover controller's call.
+    const decision = placeKeepingUnready({
       snapshot,
       policy: spec.placement,
       workload: workloadNeeds(spec),
