@@ -9,6 +9,8 @@ import type { ClusterReplicas } from './failover-state.ts';
 export interface FailoverWorkload {
   /** Stable and unique (the workload uid or `namespace/name`); ties in priority are broken by it. */
   readonly id: string;
+  /** How people know it (`namespace/name`), for reasons; `id` when absent. */
+  readonly name?: string;
   /** Higher goes first (libs/workloads PRIORITY_CLASSES). */
   readonly priority: number;
   readonly failover: FailoverPolicy;

@@ -187,3 +187,37 @@ describe('failover and failback together', () => {
     expect(simulate(blip, [workload('web', 0, { a1: 2, b1: 2 })], s(300)).log).toEqual([]);
   });
 });
+
+describe('planFailback: after cascading failovers', () => {
+  it('moves replicas back without adding any when those it had moved have moved on again', () => {
+    // b1 failed (its replica went to c1), then c1 failed (its two went to a1); both are back.
+    let health = EMPTY_HEALTH;
+    for (const cluster of SIX) health = observeReady(health, { cluster, zone: zoneOf(cluster), ready: 'True', at: 0 }, S);
+    for (const [cluster, down, up] of [['b1', 100, 200], ['c1', 110, 200]] as const) {
+      health = observeReady(health, { cluster, zone: zoneOf(cluster), ready: 'False', at: s(down) }, S);
+      health = observeReady(health, { cluster, zone: zoneOf(cluster), ready: 'True', at: s(up) }, S);
+    }
+    const records = {
+      web: {
+        displaced: [
+          { from: 'b1', replicas: 1, to: [{ name: 'c1', replicas: 1 }], at: s(130), stateful: false, purged: true, settled: true },
+          { from: 'c1', replicas: 2, to: [{ name: 'a1', replicas: 2 }], at: s(140), stateful: false, purged: true, settled: true },
+        ],
+        preempted: [],
+      },
+    };
+    const web = workload('web', 0, { a1: 3 });
+    const plan = planFailback({ now: s(400), workloads: [web], snapshot: snapshot([]), state: { ...initialFailoverState(0), health, workloads: records } });
+    const failbacks = plan.actions.filter((a): a is Extract<FailoverAction, { kind: 'Failback' }> => a.kind === 'Failback');
+    expect(failbacks.map((a) => [a.cluster, a.replicas])).toEqual([
+      ['b1', 1],
+      ['c1', 2],
+    ]);
+    const last = failbacks[1]?.clusters ?? [];
+    expect(last.reduce((n, c) => n + c.replicas, 0)).toBe(3);
+    expect(last).toEqual([
+      { name: 'b1', replicas: 1 },
+      { name: 'c1', replicas: 2 },
+    ]);
+  });
+});

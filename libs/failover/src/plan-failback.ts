@@ -87,20 +87,28 @@ export function planFailback(input: FailbackInput): FailbackPlan {
         const moved = decision.clusters[0]?.replicas ?? 0;
         // Taken back from where they went: Duplicated drops those clusters, Divided the replicas moved.
         let left = moved;
-        for (const t of d.to) {
-          const back = Math.min(t.replicas, placement.get(t.name) ?? 0, duplicated ? t.replicas : left);
+        const takeBack = (name: string, most: number): void => {
+          const back = Math.min(most, placement.get(name) ?? 0, duplicated ? most : left);
           left -= back;
-          placement.set(t.name, (placement.get(t.name) ?? 0) - back);
-          const r = free.get(t.name);
-          if (r !== undefined) free.set(t.name, addReplicas(r, w.needs.perReplica, back));
+          placement.set(name, (placement.get(name) ?? 0) - back);
+          const r = free.get(name);
+          if (r !== undefined) free.set(name, addReplicas(r, w.needs.perReplica, back));
+        };
+        for (const t of d.to) takeBack(t.name, t.replicas);
+        if (!duplicated && left > 0) {
+          // They moved on since (a later failover off the cluster they went to): take the rest
+          // from the clusters holding the most. A failback moves replicas; it never adds any.
+          const others = [...placement.entries()].filter(([name, n]) => name !== d.from && n > 0).sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1));
+          for (const [name] of others) if (left > 0) takeBack(name, left);
         }
-        placement.set(d.from, (placement.get(d.from) ?? 0) + moved);
-        if (room !== undefined) free.set(d.from, addReplicas(room, w.needs.perReplica, -moved));
+        const returned = duplicated ? moved : moved - left;
+        placement.set(d.from, (placement.get(d.from) ?? 0) + returned);
+        if (room !== undefined) free.set(d.from, addReplicas(room, w.needs.perReplica, -returned));
         const clusters: ClusterReplicas[] = [...placement.entries()]
           .filter(([, n]) => n > 0)
           .sort(([a], [b]) => (a < b ? -1 : 1))
           .map(([name, replicas]) => ({ name, replicas }));
-        actions.push({ kind: 'Failback', workload: w.id, cluster: d.from, replicas: moved, clusters, stopFirst: d.stateful });
+        actions.push({ kind: 'Failback', workload: w.id, cluster: d.from, replicas: returned, clusters, stopFirst: d.stateful });
         displaced = displaced.filter((x) => x !== d);
       }
     }

@@ -384,7 +384,7 @@ export function planFailover(input: FailoverInput): FailoverPlan {
     if (preempted !== undefined) {
       for (const [name, amounts] of preempted.room) free.set(name, amounts);
       for (const step of preempted.steps) {
-        const reason = `scaled down by ${step.replicas} on ${step.cluster} to make room for ${w.id} (priority ${w.priority} over ${step.victim.priority}), failing over from ${from.join(', ')}`;
+        const reason = `scaled down by ${step.replicas} on ${step.cluster} to make room for ${w.name ?? w.id} (priority ${w.priority} over ${step.victim.priority}), failing over from ${from.join(', ')}`;
         const victimPlacement = placementOf(step.victim.id);
         const remaining = (victimPlacement.get(step.cluster) ?? 0) - step.replicas;
         victimPlacement.set(step.cluster, remaining);

@@ -5,7 +5,7 @@ import { effectiveReady } from '../../../../libs/health/src/index.ts';
 import type { VersionedRecord } from '../../../../libs/store/src/index.ts';
 import { type PlacementRecord, workloadNeeds, type WorkloadRecord } from '../../../../libs/workloads/src/index.ts';
 import type { MemberStatusRecord } from '../workloads/member-status-record.ts';
-import { memberStatusKey } from '../workloads/workload-keys.ts';
+import { memberStatusKey, workloadDisplayName } from '../workloads/workload-keys.ts';
 
 /**
  * What the prober says of each registered cluster at `now`, as the health tracker takes it
@@ -56,6 +56,7 @@ export function failoverWorkloads(
       });
     out.push({
       id: w.key.id,
+      name: workloadDisplayName(w.data.spec.namespace, w.data.spec.name),
       priority: w.data.spec.priority,
       failover: w.data.spec.failover,
       placement: w.data.spec.placement,
