@@ -221,3 +221,46 @@ describe('planFailback: after cascading failovers', () => {
     ]);
   });
 });
+
+describe('planFailover then planFailback: one replica displaced twice', () => {
+  it('returns the workload to its division before the failures (1/1/1), not 2/1/0', () => {
+    const three = ['a1', 'b1', 'c1'];
+    const policy = { clusterAffinity: { names: three }, replicaScheduling: { type: 'Divided', divisionPreference: 'AvailableCapacity' } } as const;
+    const at = (placement: Readonly<Record<string, number>>, available: boolean): FailoverWorkload => ({ ...workload('web', 0, placement, { available }), placement: policy, needs: { ...workload('web', 0, { a1: 3 }).needs } });
+    let health = EMPTY_HEALTH;
+    const observe = (cluster: string, ready: 'True' | 'False', t: number): void => void (health = observeReady(health, { cluster, zone: zoneOf(cluster), ready, at: s(t) }, S));
+    for (const cluster of SIX) observe(cluster, 'True', 0);
+    const state0 = initialFailoverState(0);
+    const replaced = (plan: ReturnType<typeof planFailover>): Record<string, number> => {
+      const r = plan.actions.find((a): a is Extract<FailoverAction, { kind: 'Replace' }> => a.kind === 'Replace');
+      if (!r) throw new Error(`no Replace in ${JSON.stringify(plan.actions)}`);
+      return Object.fromEntries(r.clusters.map((c) => [c.name, c.replicas]));
+    };
+
+    // b1 fails; its replica goes to a1 or c1.
+    observe('b1', 'False', 100);
+    const first = planFailover({ now: s(131), snapshot: snapshot(['b1']), state: { ...state0, health }, workloads: [at({ a1: 1, b1: 1, c1: 1 }, true)] });
+    const p1 = replaced(first);
+    // b1 is back (not stable yet); then whichever cluster took b1's replica fails too.
+    observe('b1', 'True', 140);
+    const second = Object.entries(p1).find(([, n]) => n === 2)?.[0] as string;
+    observe(second, 'False', 150);
+    const settle1 = planFailover({ now: s(151), snapshot: snapshot([second]), state: { ...first.state, health }, workloads: [at(p1, true)] });
+    const again = planFailover({ now: s(181), snapshot: snapshot([second]), state: { ...settle1.state, health }, workloads: [at(p1, true)] });
+    const p2 = replaced(again);
+    expect(Object.values(p2).reduce((n, r) => n + r, 0)).toBe(3);
+    const settle2 = planFailover({ now: s(182), snapshot: snapshot([second]), state: { ...again.state, health }, workloads: [at(p2, true)] });
+    observe(second, 'True', 190);
+
+    // Both back and stable: fail back, as many rounds as it takes.
+    let placement = p2;
+    let state: FailoverState = { ...settle2.state, health };
+    for (let t = 400; t < 420; t += 1) {
+      const back = planFailback({ now: s(t), workloads: [at(placement, true)], snapshot: snapshot([]), state: { ...state, health } });
+      for (const a of back.actions) if (a.kind === 'Failback') placement = Object.fromEntries(a.clusters.map((c) => [c.name, c.replicas]));
+      state = back.state;
+    }
+    expect(placement).toEqual({ a1: 1, b1: 1, c1: 1 });
+    expect(state.workloads.web?.displaced).toEqual([]);
+  });
+});

@@ -72,6 +72,11 @@ export function planFailback(input: FailbackInput): FailbackPlan {
       for (const d of [...displaced].sort((a, b) => a.at - b.at || (a.from < b.from ? -1 : 1))) {
         if (!d.settled || (d.stateful && !d.purged) || !recovered(d.from)) continue;
         const duplicated = w.placement.replicaScheduling.type === 'Duplicated';
+        if (!duplicated && d.replicas === 0) {
+          // Every replica it took off had come in an earlier failover: nothing of its own to bring back.
+          displaced = displaced.filter((x) => x !== d);
+          continue;
+        }
         const wanted = duplicated ? w.needs.replicas : d.replicas;
         const target = snapshotByName.get(d.from);
         if (target === undefined) continue;
