@@ -201,7 +201,10 @@ try {
     // What moved the workloads meanwhile: the fleet's and the failover controller's events, and the hub's warnings.
     const events = (await (await fetch(`${url}/api/v1/events?limit=30`)).json()) as { items: { reason: string; message: string }[] };
     const reasons = events.items.map((e) => `${e.reason}: ${e.message.slice(0, 160)}`).join('\n  ');
-    throw new Error(`${String(error)} (summaries seen: ${lastSummaries})\nlast events:\n  ${reasons}\nhub warnings: ${errors.slice(0, 5).map((e) => e.slice(0, 300)).join(' | ')}`);
+    // One workload short of three clusters: its decision's diagnosis and its placement history.
+    const short = (await listWorkloads()).items.find((v) => placedOn(v).length !== 3);
+    const detail = short ? JSON.stringify({ placement: short.placement, history: (await api('GET', `/api/v1/namespaces/${NS}/workloads/${short.metadata.name}/history`)).body }).slice(0, 3000) : 'none';
+    throw new Error(`${String(error)} (summaries seen: ${lastSummaries})\nlast events:\n  ${reasons}\nhub warnings: ${errors.slice(0, 5).map((e) => e.slice(0, 300)).join(' | ')}\na workload short of 3 clusters: ${detail}`);
   });
   log(`${WORKLOADS} workloads created and Available in 3 clusters ${((performance.now() - createStarted) / 1000).toFixed(1)} s after the first POST`);
 

@@ -8,6 +8,7 @@ import { LogLines } from '../integration/support/log-lines.ts';
 import { pollUntil } from '../integration/support/poll.ts';
 import { deleteKeysWithPrefix, testPrefix } from '../integration/support/test-prefix.ts';
 import { Fleet } from './fleet.ts';
+import { workloadDeployment } from './hub-on-fleet.ts';
 import type { MemberCluster } from './member-cluster.ts';
 
 // Three real control planes on a 2-core machine: starting them takes a while.
@@ -27,24 +28,13 @@ interface View {
   status: { phase: string; summary: string; clusters: { cluster: string; conditions: { type: string; status: string }[]; lastError?: { permanent: boolean; reason: string } }[] };
 }
 
-const deployment = (name: string, replicas: number): Record<string, unknown> => ({
-  apiVersion: 'apps/v1',
-  kind: 'Deployment',
-  metadata: { name },
-  spec: {
-    replicas,
-    selector: { matchLabels: { app: name } },
-    template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'web', image: 'nginx:1.27', resources: { requests: { cpu: '100m', memory: '64Mi' } } }] } },
-  },
-});
-
 function webWorkload(replicas: number, withConfigMap = true): Record<string, unknown> {
   return {
     name: 'web',
     namespace: NS,
     tenant: 'team-a',
     manifests: [
-      deployment('web', replicas),
+      workloadDeployment('web', replicas),
       { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] } },
       ...(withConfigMap ? [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'web-config' }, data: { greeting: 'hello' } }] : []),
       { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'web-db' }, stringData: { password: 'p4ss-for-members-only' } },
@@ -212,7 +202,7 @@ describe('workloads on a real local fleet (three zones)', () => {
       name: 'cache',
       namespace: NS,
       tenant: 'team-a',
-      manifests: [deployment('cache', 1)],
+      manifests: [workloadDeployment('cache', 1)],
       placement: { replicaScheduling: { type: 'Duplicated' } },
     });
     expect(created.status).toBe(201);
@@ -230,7 +220,7 @@ describe('workloads on a real local fleet (three zones)', () => {
       name: 'cache',
       namespace: NS,
       tenant: 'team-a',
-      manifests: [deployment('cache', 1)],
+      manifests: [workloadDeployment('cache', 1)],
       placement: { replicaScheduling: { type: 'Duplicated' }, clusterAffinity: { excludeNames: ['wl-c', 'wl-b'] } },
     });
     expect(updated.status).toBe(200);

@@ -51,6 +51,12 @@ export interface Preemption {
 export interface WorkloadFailoverRecord {
   readonly displaced: readonly Displacement[];
   readonly preempted: readonly Preemption[];
+  /**
+   * The placement before the first of the displacements above: what failback returns the
+   * workload to, cluster by cluster, however many failovers came in between. Absent when
+   * nothing is displaced.
+   */
+  readonly home?: readonly ClusterReplicas[];
 }
 
 export const EMPTY_RECORD: WorkloadFailoverRecord = { displaced: [], preempted: [] };

@@ -249,6 +249,7 @@ describe('planFailover then planFailback: one replica displaced twice', () => {
     const again = planFailover({ now: s(181), snapshot: snapshot([second]), state: { ...settle1.state, health }, workloads: [at(p1, true)] });
     const p2 = replaced(again);
     expect(Object.values(p2).reduce((n, r) => n + r, 0)).toBe(3);
+    expect(again.state.workloads.web?.home).toEqual([{ name: 'a1', replicas: 1 }, { name: 'b1', replicas: 1 }, { name: 'c1', replicas: 1 }]);
     const settle2 = planFailover({ now: s(182), snapshot: snapshot([second]), state: { ...again.state, health }, workloads: [at(p2, true)] });
     observe(second, 'True', 190);
 
@@ -262,5 +263,7 @@ describe('planFailover then planFailback: one replica displaced twice', () => {
     }
     expect(placement).toEqual({ a1: 1, b1: 1, c1: 1 });
     expect(state.workloads.web?.displaced).toEqual([]);
+    // The series is over: the next failure remembers a new home.
+    expect(state.workloads.web?.home).toBeUndefined();
   });
 });

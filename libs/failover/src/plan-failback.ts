@@ -64,6 +64,7 @@ export function planFailback(input: FailbackInput): FailbackPlan {
     if (record === undefined || !w.failover.enabled) continue;
     const placement = new Map(w.clusters.map((c) => [c.name, c.replicas]));
     let displaced: Displacement[] = [...record.displaced];
+    const home = record.home === undefined ? undefined : new Map(record.home.map((c) => [c.name, c.replicas]));
     let preempted: Preemption[] = [...record.preempted];
 
     if (w.failover.failback === 'Never') {
@@ -72,12 +73,14 @@ export function planFailback(input: FailbackInput): FailbackPlan {
       for (const d of [...displaced].sort((a, b) => a.at - b.at || (a.from < b.from ? -1 : 1))) {
         if (!d.settled || (d.stateful && !d.purged) || !recovered(d.from)) continue;
         const duplicated = w.placement.replicaScheduling.type === 'Duplicated';
-        if (!duplicated && d.replicas === 0) {
-          // Every replica it took off had come in an earlier failover: nothing of its own to bring back.
+        // Divided: back to what it had there before the first failure (replicas displaced twice
+        // are brought back once), or, without that record, what this displacement took off.
+        const homeThere = home?.get(d.from);
+        const wanted = duplicated ? w.needs.replicas : homeThere !== undefined ? Math.max(0, homeThere - (placement.get(d.from) ?? 0)) : d.replicas;
+        if (!duplicated && wanted === 0) {
           displaced = displaced.filter((x) => x !== d);
           continue;
         }
-        const wanted = duplicated ? w.needs.replicas : d.replicas;
         const target = snapshotByName.get(d.from);
         if (target === undefined) continue;
         const room = free.get(d.from);
@@ -99,7 +102,15 @@ export function planFailback(input: FailbackInput): FailbackPlan {
           const r = free.get(name);
           if (r !== undefined) free.set(name, addReplicas(r, w.needs.perReplica, back));
         };
-        for (const t of d.to) takeBack(t.name, t.replicas);
+        if (!duplicated && home !== undefined) {
+          // First from the clusters holding more than before the failures, the largest excess first.
+          const excess = [...placement.entries()]
+            .map(([name, n]): [string, number] => [name, n - (home.get(name) ?? 0)])
+            .filter(([name, extra]) => name !== d.from && extra > 0)
+            .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1));
+          for (const [name, extra] of excess) if (left > 0) takeBack(name, extra);
+        }
+        for (const t of d.to) if (left > 0 || duplicated) takeBack(t.name, t.replicas);
         if (!duplicated && left > 0) {
           // They moved on since (a later failover off the cluster they went to): take the rest
           // from the clusters holding the most. A failback moves replicas; it never adds any.
@@ -129,7 +140,8 @@ export function planFailback(input: FailbackInput): FailbackPlan {
       actions.push({ kind: 'Restore', workload: w.id, cluster: p.cluster, replicas: p.replicas });
       preempted = preempted.filter((x) => x !== p);
     }
-    records[w.id] = { displaced, preempted };
+    // The series of failures is over once nothing is displaced.
+    records[w.id] = displaced.length > 0 && record.home !== undefined ? { displaced, preempted, home: record.home } : { displaced, preempted };
   }
   return { actions, state: { ...state, guard, failbacks, workloads: records } };
 }

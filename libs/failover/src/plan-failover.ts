@@ -405,14 +405,9 @@ export function planFailover(input: FailoverInput): FailoverPlan {
       if (room !== undefined && delta !== 0) free.set(c.name, addReplicas(room, w.needs.perReplica, -delta));
       if (delta > 0) gained.push({ name: c.name, replicas: delta });
     }
-    // Replicas that had come to a failed cluster in an earlier failover are displaced again:
-    // they belong to that earlier displacement (whose failback then takes them from wherever
-    // they are), not to this one, or a failback of both would move them back twice.
-    const earlier = recordOf(w.id).displaced;
-    const arrived = (cluster: string): number => earlier.reduce((n, d) => n + (d.to.find((t) => t.name === cluster)?.replicas ?? 0), 0);
     const fresh: Displacement[] = from.map((cluster) => ({
       from: cluster,
-      replicas: Math.max(0, (placement.get(cluster) ?? 0) - (w.placement.replicaScheduling.type === 'Duplicated' ? 0 : arrived(cluster))),
+      replicas: placement.get(cluster) ?? 0,
       to: gained,
       at: now,
       stateful: w.failover.stateful,
@@ -423,8 +418,9 @@ export function planFailover(input: FailoverInput): FailoverPlan {
     placements.set(w.id, new Map(decision.clusters.map((c) => [c.name, c.replicas])));
     const out = actionsOf.get(w.id) as FailoverAction[];
     const current = recordOf(w.id);
-    const rerouted = current.displaced.map((d) => (d.to.some((t) => from.includes(t.name)) ? { ...d, to: d.to.filter((t) => !from.includes(t.name)) } : d));
-    records[w.id] = { ...current, displaced: [...rerouted, ...fresh.map((d) => progress(w, d, now, true, false, out))] };
+    // The first displacement of a series remembers where the workload ran before it.
+    const home = current.home ?? (current.displaced.length === 0 ? toList(placement) : undefined);
+    records[w.id] = { ...current, displaced: [...current.displaced, ...fresh.map((d) => progress(w, d, now, true, false, out))], ...(home ? { home } : {}) };
   }
 
   const actions: FailoverAction[] = [];
