@@ -3,6 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import type { Config } from '../../../libs/config/src/index.ts';
+import { AuditModule } from './audit/audit.module.ts';
 import { ClustersModule } from './clusters/clusters.module.ts';
 import { HubConfigModule } from './config/hub-config.module.ts';
 import { CryptoModule } from './crypto/crypto.module.ts';
@@ -29,6 +30,7 @@ export class AppModule {
         RedisModule,
         CryptoModule,
         EventsModule,
+        AuditModule,
         ClustersModule,
         MetricsModule,
         HealthModule,

@@ -6,6 +6,8 @@ import { Logger } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import type { Config } from '../../../libs/config/src/index.ts';
 import { AppModule } from './app.module.ts';
+import { installAuditHooks } from './audit/audit-hooks.ts';
+import { AuditLog } from './audit/audit-log.ts';
 import { readBuildInfo } from './build-info.ts';
 import { installBodyParsers } from './http/body-parsers.ts';
 import { installHttpHooks, REQUEST_ID_HEADER } from './http/install-http-hooks.ts';
@@ -48,6 +50,7 @@ export async function createHub(config: Config, options: HubOptions = {}): Promi
   const logger = app.get(Logger);
   app.useLogger(logger);
   installHttpHooks(app.getHttpAdapter().getInstance(), app.get(HttpMetrics));
+  installAuditHooks(app.getHttpAdapter().getInstance(), app.get(AuditLog), (error) => logger.error({ err: error }, 'audit record not written', 'Audit'));
   installBodyParsers(app);
   await app.init();
 

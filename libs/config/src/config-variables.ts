@@ -343,6 +343,13 @@ export const configVariables = {
     meaning: 'The partition guard also suspends automatic failover when every cluster of at least this many zones went not Ready within a minute of each other.',
     schema: integerBetween(1, 1000),
   },
+  auditKeepRecords: {
+    env: 'FLOTILLA_AUDIT_KEEP_RECORDS',
+    default: '1000000',
+    expected: 'an integer between 1000 and 100000000',
+    meaning: 'Retention of the audit trail: the newest this many records are kept, older ones dropped; verification then starts at the oldest kept record. Export (GET /api/v1/audit/export) before they go if you must keep more.',
+    schema: integerBetween(1000, 100_000_000),
+  },
 } as const satisfies Record<string, ConfigVariable<unknown>>;
 
 /** The fields of {@link Config}. */

@@ -47,6 +47,7 @@ describe('parseConfig', () => {
         failoverFailbackIntervalMs: 1000,
         failoverGuardLostFraction: 0.5,
         failoverGuardLostZones: 2,
+        auditKeepRecords: 1000000,
       },
     });
     expect(result.ok && Object.isFrozen(result.config)).toBe(true);

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import type { Config } from '../../../../libs/config/src/index.ts';
 import type { EventObject, FlotillaEvent, NewEvent } from '../../../../libs/events/src/index.ts';
+import { AuditLog } from '../audit/audit-log.ts';
 import { HUB_CONFIG } from '../config/hub-config.token.ts';
 import { REDIS } from '../redis/redis.token.ts';
 
@@ -25,6 +26,7 @@ export class EventsService {
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(HUB_CONFIG) private readonly config: Config,
+    private readonly audit: AuditLog,
   ) {}
 
   async record(event: NewEvent): Promise<FlotillaEvent> {
@@ -45,6 +47,10 @@ export class EventsService {
       .exec();
     const id = replies?.[0]?.[1];
     if (typeof id !== 'string') throw new Error('event was not recorded');
+    // What automation does (failover, drift repair) is a change with an actor of its own: audited too.
+    if (event.actor?.startsWith('system:') === true) {
+      await this.audit.record({ actor: { subject: event.actor }, action: `${event.actor} ${event.reason}`, target: event.object, outcome: 'Succeeded', message: event.message });
+    }
     return { id, time, type: event.type, reason: event.reason, message: event.message, object: event.object, actor: event.actor ?? 'hub' };
   }
 

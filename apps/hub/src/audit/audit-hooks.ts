@@ -1,0 +1,58 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { type AuditEntry, type AuditOutcome, digestOf } from '../../../../libs/audit/src/index.ts';
+import type { AuditLog } from './audit-log.ts';
+
+const CHANGES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** The actor of a request. There is no login yet (the identity issue): everyone is `anonymous`. */
+export function requestActor(_request: FastifyRequest): AuditEntry['actor'] {
+  return { subject: 'anonymous' };
+}
+
+/** What a route acts on, from its parameters: a workload `namespace/name`, a cluster name, or the collection. */
+export function auditTarget(route: string, params: Readonly<Record<string, string>>): AuditEntry['target'] {
+  const kind = /\/namespaces\/:namespace\/workloads/.test(route)
+    ? 'Workload'
+    : /\/clusters/.test(route)
+      ? 'Cluster'
+      : /\/override-sets/.test(route)
+        ? 'OverrideSet'
+        : /\/queues/.test(route)
+          ? 'Job'
+          : /\/cleanups/.test(route)
+            ? 'Cleanup'
+            : 'Hub';
+  const name = params.namespace !== undefined && params.name !== undefined ? `${params.namespace}/${params.name}` : (params.name ?? params.id ?? params.queue ?? '');
+  return { kind, name };
+}
+
+export function outcomeOf(status: number): AuditOutcome {
+  if (status === 401 || status === 403) return 'Denied';
+  return status < 400 ? 'Succeeded' : 'Failed';
+}
+
+/**
+ * Records every request that changes something (POST, PUT, PATCH, DELETE), whatever its
+ * outcome, after the response: actor, `METHOD /route`, target, outcome and status, request id,
+ * source address, and the digest of the body (never the body: it may hold credentials or
+ * Secret values). A Fastify hook, so requests Nest never routes are recorded too.
+ */
+export function installAuditHooks(fastify: FastifyInstance, audit: AuditLog, onError: (error: unknown) => void): void {
+  fastify.addHook('onResponse', (request, reply, done) => {
+    if (!CHANGES.has(request.method)) return done();
+    const route = request.routeOptions.url ?? request.url.split('?')[0] ?? '';
+    const params = (request.params ?? {}) as Record<string, string>;
+    const entry: AuditEntry = {
+      actor: requestActor(request),
+      action: `${request.method} ${route}`,
+      target: auditTarget(route, params),
+      outcome: outcomeOf(reply.statusCode),
+      status: reply.statusCode,
+      requestId: request.id,
+      source: request.ip,
+      ...(request.body === undefined || request.body === null ? {} : { digest: digestOf(request.body) }),
+    };
+    audit.record(entry).catch(onError);
+    done();
+  });
+}

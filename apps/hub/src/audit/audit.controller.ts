@@ -1,0 +1,52 @@
+import { Controller, Get, Header, Query } from '@nestjs/common';
+import type { AuditRecord, ChainVerdict } from '../../../../libs/audit/src/index.ts';
+import { type InvalidParam, ValidationError } from '../../../../libs/errors/src/index.ts';
+import { AuditLog, type AuditQuery } from './audit-log.ts';
+
+const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?Z$/;
+
+/** The audit trail: filtered reads, the chain's verification, and an export as JSON lines. */
+@Controller('api/v1/audit')
+export class AuditController {
+  constructor(private readonly audit: AuditLog) {}
+
+  /** GET /api/v1/audit?actor=&action=&kind=&name=&since=&until=&limit= (newest first). */
+  @Get()
+  async list(
+    @Query('actor') actor?: string,
+    @Query('action') action?: string,
+    @Query('kind') kind?: string,
+    @Query('name') name?: string,
+    @Query('since') since?: string,
+    @Query('until') until?: string,
+    @Query('limit') limit?: string,
+  ): Promise<{ items: AuditRecord[] }> {
+    const invalid: InvalidParam[] = [];
+    for (const [field, value] of [['since', since], ['until', until]] as const) {
+      if (value !== undefined && !TIME.test(value)) invalid.push({ name: `query.${field}`, reason: 'must be a UTC time such as 2026-11-28T08:00:00Z' });
+    }
+    for (const [field, value] of [['actor', actor], ['action', action], ['kind', kind], ['name', name]] as const) {
+      if (value !== undefined && (value.length === 0 || value.length > 256)) invalid.push({ name: `query.${field}`, reason: 'must be 1 to 256 characters' });
+    }
+    const count = limit === undefined ? 100 : /^\d{1,4}$/.test(limit) ? Number(limit) : Number.NaN;
+    if (!(count >= 1 && count <= 1000)) invalid.push({ name: 'query.limit', reason: 'must be an integer between 1 and 1000' });
+    if (invalid.length > 0) throw new ValidationError(invalid);
+    const query: AuditQuery = { limit: count, ...(actor ? { actor } : {}), ...(action ? { action } : {}), ...(kind ? { kind } : {}), ...(name ? { name } : {}), ...(since ? { since } : {}), ...(until ? { until } : {}) };
+    return { items: await this.audit.list(query) };
+  }
+
+  /** Verifies every kept record against its hash and its predecessor; names the first broken link. */
+  @Get('verify')
+  async verify(): Promise<ChainVerdict & { head?: number }> {
+    return this.audit.verify();
+  }
+
+  /** Every kept record, oldest first, one JSON object per line. */
+  @Get('export')
+  @Header('content-type', 'application/x-ndjson')
+  async export(): Promise<string> {
+    const lines: string[] = [];
+    for await (const page of this.audit.all()) for (const r of page) lines.push(JSON.stringify(r));
+    return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
+  }
+}
