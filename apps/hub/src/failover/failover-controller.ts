@@ -28,7 +28,7 @@ import { adjustPlacement } from '../workloads/adjust-placement.ts';
 import { PlacementProcessor } from '../workloads/placement-processor.ts';
 import { FleetSnapshots } from '../workloads/fleet-snapshots.ts';
 import { type FailoverPlaceJob, JOB, PLACEMENT_QUEUE } from '../workloads/workload-jobs.ts';
-import { workloadDisplayNameOf } from '../workloads/workload-keys.ts';
+import { splitWorkloadId, workloadDisplayName } from '../workloads/workload-keys.ts';
 import { WorkloadQueues } from '../workloads/workload-queues.ts';
 import { failoverWorkloads, observations } from './failover-inputs.ts';
 import { type ClusterDrain, type ClusterFence, DRAIN_KIND, FENCE_KIND, OVERRIDE_KIND, type WorkloadFailoverOverride } from './failover-operator.ts';
@@ -69,17 +69,6 @@ export function failoverSettingsFrom(config: Config): FailoverSettings {
     failbacks: { burst: config.failoverFailbackBurst, perInterval: 1, intervalMs: config.failoverFailbackIntervalMs },
     fenceGraceMs: config.failoverFenceGraceMs,
   };
-}
-
-/** What one round read and decided, for turning its actions into jobs. */
-interface RoundContext {
-  readonly workloads: ReadonlyMap<string, VersionedRecord<WorkloadRecord>>;
-  /** As read at the start of the round (versions for job ids; Preempt and Restore adjust the placement stored when their job runs). */
-  readonly placements: ReadonlyMap<string, VersionedRecord<PlacementRecord>>;
-  readonly state: FailoverState;
-  readonly drainingSince: Readonly<Record<string, number>>;
-  /** Restores of this round per workload/cluster, so that several add up. */
-  readonly restored: Map<string, number>;
 }
 
 const clustersText = (clusters: readonly { name: string; replicas: number }[]): string => clusters.map((c) => `${c.name}=${c.replicas}`).join(', ') || 'nowhere';
@@ -225,8 +214,8 @@ export class FailoverController implements OnApplicationBootstrap {
     const actions = [...failover.actions, ...failback.actions];
 
     const byId = new Map(workloads.map((w) => [w.key.id, w]));
-    const round: RoundContext = { workloads: byId, placements: new Map(placements.map((p) => [p.key.id, p])), state, drainingSince, restored: new Map() };
-    for (const action of actions) await this.act(action, round);
+    const restored = new Map<string, number>();
+    for (const action of actions) await this.act(action, byId, state, drainingSince, restored);
     this.observeRecoveries(state, failback.state, now);
     if (guard.suspended !== wasSuspended) await this.recordGuard(guard.suspended, guard.reason);
     this.suspended.set(guard.suspended ? 1 : 0);
@@ -247,7 +236,13 @@ export class FailoverController implements OnApplicationBootstrap {
     return actions;
   }
 
-  private async act(action: FailoverAction, { workloads, placements, state, drainingSince, restored }: RoundContext): Promise<void> {
+  private async act(
+    action: FailoverAction,
+    workloads: ReadonlyMap<string, VersionedRecord<WorkloadRecord>>,
+    state: FailoverState,
+    drainingSince: Readonly<Record<string, number>>,
+    restored: Map<string, number>,
+  ): Promise<void> {
     const workload = workloads.get(action.workload);
     if (!workload) return;
     const { generation, spec, uid } = workload.data;
@@ -278,7 +273,7 @@ export class FailoverController implements OnApplicationBootstrap {
         );
         return;
       case 'Preempt': {
-        const placement = placements.get(action.workload);
+        const placement = await this.store.find<PlacementRecord>({ kind: PLACEMENT_KIND, id: action.workload });
         if (!placement) return;
         const adjust = { cluster: action.cluster, atMost: action.remaining };
         await place(
@@ -288,7 +283,7 @@ export class FailoverController implements OnApplicationBootstrap {
         return;
       }
       case 'Restore': {
-        const placement = placements.get(action.workload);
+        const placement = await this.store.find<PlacementRecord>({ kind: PLACEMENT_KIND, id: action.workload });
         if (!placement) return;
         // Several restores of one workload on one cluster in a round add up.
         const key = `${action.workload}/${action.cluster}`;
@@ -303,8 +298,8 @@ export class FailoverController implements OnApplicationBootstrap {
       }
       case 'Purge': {
         // The Replace that left this cluster may not be stored yet: a placement naming it counts
-        // as "placed there again" only if it is newer than the one read this round.
-        const current = placements.get(action.workload);
+        // as "placed there again" only if it is newer than the one current now.
+        const current = await this.store.find<PlacementRecord>({ kind: PLACEMENT_KIND, id: action.workload });
         const stamp = drainingSince[action.cluster] !== undefined ? `drain-${drainStart(action.cluster)}` : `purge-${outageStart(action.cluster)}`;
         await this.placement.enqueueCleanup(action.workload, workload.data, action.cluster, current?.version ?? 0, stamp, priority);
         this.actions.inc({ kind: 'Purge' });
@@ -360,7 +355,8 @@ export class FailoverController implements OnApplicationBootstrap {
   private async recordOnce(workload: string, reason: string, message: string, key: string): Promise<void> {
     if (this.recorded.has(key)) return;
     this.recorded.add(key);
-    const display = workloadDisplayNameOf(workload);
+    const { namespace, name } = splitWorkloadId(workload);
+    const display = workloadDisplayName(namespace, name);
     await this.events.record({ type: 'Normal', reason, message: `workload ${display}: ${message}`, object: { kind: 'Workload', name: display }, actor: 'system:failover' });
   }
 

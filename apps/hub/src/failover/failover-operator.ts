@@ -6,7 +6,7 @@ import { Store } from '../../../../libs/store/src/index.ts';
 import { PLACEMENT_KIND, type PlacementRecord, WORKLOAD_KIND, type WorkloadRecord } from '../../../../libs/workloads/src/index.ts';
 import { ClusterRegistry } from '../clusters/cluster-registry.ts';
 import { EventsService } from '../events/events.service.ts';
-import { workloadDisplayName, workloadDisplayNameOf, workloadId } from '../workloads/workload-keys.ts';
+import { splitWorkloadId, workloadDisplayName, workloadId } from '../workloads/workload-keys.ts';
 
 /** A cluster an operator declared fenced (powered off, cut from storage): its workloads' old copies cannot be running. */
 export interface ClusterFence {
@@ -45,6 +45,11 @@ export const DRAIN_KIND = 'cluster-drain';
 export const FENCE_KIND = 'cluster-fence';
 export const OVERRIDE_KIND = 'failover-override';
 
+const display = (id: string): string => {
+  const { namespace, name } = splitWorkloadId(id);
+  return workloadDisplayName(namespace, name);
+};
+
 /** The failover controller's picture, as the API shows it. */
 export interface FailoverView {
   readonly guard: FailoverState['guard'];
@@ -82,9 +87,9 @@ export class FailoverOperator {
       drains: drains.map((d) => d.data),
       // Keyed by namespace/name, as people know workloads.
       workloads: Object.fromEntries(
-        Object.entries(state?.data.workloads ?? {}).map(([id, record]) => [workloadDisplayNameOf(id), { ...record, preempted: record.preempted.map((p) => ({ ...p, by: workloadDisplayNameOf(p.by) })) }]),
+        Object.entries(state?.data.workloads ?? {}).map(([id, record]) => [display(id), { ...record, preempted: record.preempted.map((p) => ({ ...p, by: display(p.by) })) }]),
       ),
-      overrides: overrides.map((o) => ({ ...o.data, workload: workloadDisplayNameOf(o.data.workload) })),
+      overrides: overrides.map((o) => ({ ...o.data, workload: display(o.data.workload) })),
     };
   }
 

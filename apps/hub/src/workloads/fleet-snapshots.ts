@@ -24,22 +24,23 @@ export class FleetSnapshots {
   ) {}
 
   async current(): Promise<FleetSnapshot> {
-    const cached = this.statuses !== undefined && Date.now() - this.statuses.at < SNAPSHOT_TTL_MS ? this.statuses.read : undefined;
-    const [clusters, statuses] = await Promise.all([this.store.list<ClusterRecord>(CLUSTER_KIND), cached ?? this.readStatuses()]);
-    let byName = new Map(statuses.map((s) => [s.key.id, s.data]));
-    // A registered cluster missing from a cached read may have had its first probe since: read
-    // again rather than place as if it were not there (a workload placed then would stay off
-    // that cluster for good).
-    if (cached !== undefined && clusters.some((c) => !byName.has(c.key.id))) byName = new Map((await this.readStatuses()).map((s) => [s.key.id, s.data]));
+    const [clusters, recent] = await Promise.all([this.store.list<ClusterRecord>(CLUSTER_KIND), this.recentStatuses()]);
+    let statuses = recent;
+    // A registered cluster without a status in a cached read may have had its first probe since:
+    // read again rather than place as if it were not there (a workload placed then would stay
+    // off that cluster for good).
+    if (clusters.some((c) => !statuses.some((s) => s.key.id === c.key.id))) statuses = await this.recentStatuses(true);
+    const byName = new Map(statuses.map((s) => [s.key.id, s.data]));
     const now = new Date();
     // Indexed once here, so that the decision skips the name-order check.
     return indexFleet({ clusters: clusters.map((c) => clusterSnapshot(c.data.spec, byName.get(c.key.id), now, this.staleAfterMs)) });
   }
 
-  /** Reads the statuses and keeps the read (shared by every job that asks within the TTL). */
-  private readStatuses(): Promise<VersionedRecord<ClusterStatus>[]> {
+  private recentStatuses(fresh = false): Promise<VersionedRecord<ClusterStatus>[]> {
+    const now = Date.now();
+    if (this.statuses && (fresh ? this.statuses.at === now : now - this.statuses.at < SNAPSHOT_TTL_MS)) return this.statuses.read;
     const read = this.store.list<ClusterStatus>(CLUSTER_STATUS_KIND);
-    this.statuses = { at: Date.now(), read };
+    this.statuses = { at: now, read };
     read.catch(() => {
       if (this.statuses?.read === read) this.statuses = undefined;
     });

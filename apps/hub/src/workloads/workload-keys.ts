@@ -17,12 +17,6 @@ export const workloadId = (namespace: string, name: string): string => `${namesp
 /** `<namespace>/<name>`, as events and people name a workload. */
 export const workloadDisplayName = (namespace: string, name: string): string => `${namespace}/${name}`;
 
-/** `namespace/name` of a workload id. */
-export function workloadDisplayNameOf(id: string): string {
-  const { namespace, name } = splitWorkloadId(id);
-  return workloadDisplayName(namespace, name);
-}
-
 export function splitWorkloadId(id: string): { namespace: string; name: string } {
   const dot = id.indexOf('.');
   return { namespace: id.slice(0, dot), name: id.slice(dot + 1) };
