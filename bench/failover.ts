@@ -20,6 +20,8 @@ import { pollUntil } from '../test/integration/support/poll.ts';
 import { deleteKeysWithPrefix } from '../test/integration/support/test-prefix.ts';
 import { Fleet } from '../test/fleet/fleet.ts';
 import type { MemberCluster } from '../test/fleet/member-cluster.ts';
+import { HUB_AUDIENCE, startTestIdp } from '../test/oidc/test-idp.ts';
+import { testToken } from '../test/oidc/test-tokens.ts';
 import { buildHub, quantile } from './support.ts';
 
 const [runs = 5] = process.argv.slice(2).map(Number);
@@ -96,6 +98,9 @@ const workload = (name: string): Record<string, unknown> => ({
 
 const errors: string[] = [];
 const loadAtStart = loadavg();
+// The hub trusts an OpenID Provider of the bench's own, and every API call carries an admin token.
+const idp = await startTestIdp();
+const authHeader = async (): Promise<{ authorization: string }> => ({ authorization: `Bearer ${await testToken('admin', idp.issuer)}` });
 const fleet = await Fleet.start();
 let hub: Hub | undefined;
 const redis = new Redis(redisUrl);
@@ -111,7 +116,11 @@ const cleanup = (): Promise<void> =>
         await deleteKeysWithPrefix(redis, prefix);
       } finally {
         redis.disconnect();
-        await fleet.stop();
+        try {
+          await fleet.stop();
+        } finally {
+          await idp.close();
+        }
       }
     }
   })());
@@ -133,6 +142,8 @@ try {
     REDIS_URL: redisUrl,
     LOG_LEVEL: 'warn',
     FLOTILLA_KEY_PREFIX: prefix,
+    FLOTILLA_OIDC_ISSUER: idp.issuer,
+    FLOTILLA_OIDC_AUDIENCE: HUB_AUDIENCE,
     // Prober defaults (period 1000 ms, timeout 1000 ms, 2 failures to not Ready), but capacity read on every probe.
     FLOTILLA_PROBE_INVENTORY_EVERY: '1',
     FLOTILLA_RESYNC_PERIOD_MS: '2000',
@@ -143,10 +154,12 @@ try {
   const url = await hub.listen();
 
   async function api(method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown; sent: number; at: number }> {
+    // The token first (cached, fetched again every few minutes): not part of the timed request.
+    const auth = await authHeader();
     const sent = performance.now();
     const response = await fetch(`${url}${path}`, {
       method,
-      ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+      ...(body === undefined ? { headers: auth } : { headers: { 'content-type': 'application/json', ...auth }, body: JSON.stringify(body) }),
     });
     const text = await response.text();
     const at = performance.now();
@@ -199,7 +212,7 @@ try {
     500,
   ).catch(async (error: unknown) => {
     // What moved the workloads meanwhile: the fleet's and the failover controller's events, and the hub's warnings.
-    const events = (await (await fetch(`${url}/api/v1/events?limit=30`)).json()) as { items: { reason: string; message: string }[] };
+    const events = (await (await fetch(`${url}/api/v1/events?limit=30`, { headers: await authHeader() })).json()) as { items: { reason: string; message: string }[] };
     const reasons = events.items.map((e) => `${e.reason}: ${e.message.slice(0, 160)}`).join('\n  ');
     // One workload short of three clusters: its decision's diagnosis and its placement history.
     const short = (await listWorkloads()).items.find((v) => placedOn(v).length !== 3);

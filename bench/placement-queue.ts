@@ -16,6 +16,8 @@ import { CA_PEM } from '../libs/clusters/src/test-pki.fixture.ts';
 import type { PlacementRecord } from '../libs/workloads/src/index.ts';
 import { TEST_ENCRYPTION_KEYS } from '../test/integration/support/test-encryption-key.ts';
 import { deleteKeysWithPrefix } from '../test/integration/support/test-prefix.ts';
+import { HUB_AUDIENCE, startTestIdp } from '../test/oidc/test-idp.ts';
+import { testToken } from '../test/oidc/test-tokens.ts';
 import { buildHub, quantile } from './support.ts';
 
 const [workloadsPerRound = 2000, rounds = 3] = process.argv.slice(2).map(Number);
@@ -35,12 +37,18 @@ const { parseConfig } = (await import(dist('libs/config/src/index.js'))) as type
 const { Store } = (await import(dist('libs/store/src/index.js'))) as typeof import('../libs/store/src/index.ts');
 const { WorkloadQueues } = (await import(dist('apps/hub/src/workloads/workload-queues.js'))) as typeof import('../apps/hub/src/workloads/workload-queues.ts');
 
+// The hub trusts an OpenID Provider of the bench's own, and every API call carries an admin token.
+const idp = await startTestIdp();
+const authHeader = async (): Promise<{ authorization: string }> => ({ authorization: `Bearer ${await testToken('admin', idp.issuer)}` });
+
 const parsed = parseConfig({
   HOST: '127.0.0.1',
   REDIS_URL: redisUrl,
   LOG_LEVEL: 'error',
   FLOTILLA_ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS,
   FLOTILLA_KEY_PREFIX: prefix,
+  FLOTILLA_OIDC_ISSUER: idp.issuer,
+  FLOTILLA_OIDC_AUDIENCE: HUB_AUDIENCE,
   // One probe per cluster at start (they fail: nothing listens there); the bench writes the statuses.
   FLOTILLA_PROBE_PERIOD_MS: '3600000',
   FLOTILLA_STATUS_STALE_AFTER_MS: '4000000',
@@ -65,9 +73,10 @@ try {
   await queueEvents.waitUntilReady();
 
   async function api(method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }> {
+    const auth = await authHeader();
     const response = await fetch(`${url}${path}`, {
       method,
-      ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+      ...(body === undefined ? { headers: auth } : { headers: { 'content-type': 'application/json', ...auth }, body: JSON.stringify(body) }),
     });
     const text = await response.text();
     return { status: response.status, body: text === '' ? undefined : (JSON.parse(text) as unknown) };
@@ -245,4 +254,5 @@ try {
   await hub.close();
   await deleteKeysWithPrefix(redis, prefix);
   redis.disconnect();
+  await idp.close();
 }

@@ -3,8 +3,10 @@
 //     append-only persistence when none answers.
 //  2. A local fleet of three real member clusters in zones a, b and c (the first run builds the
 //     Kubernetes binaries from Go modules and caches them: that takes a while, progress shows).
-//  3. The hub, built and started against that Redis, with a key ring kept in .demo/encryption-key;
-//     the three clusters are then registered in it through POST /api/v1/clusters.
+//  3. A demo OpenID Provider (the tests' oidc-provider) with one user per role, printed below.
+//  4. The hub, built and started against that Redis and that provider, with a key ring kept in
+//     .demo/encryption-key; the three clusters are then registered in it through
+//     POST /api/v1/clusters with an admin token.
 // Prints the URLs and kubeconfig paths, and stops everything it started on Ctrl-C.
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -15,6 +17,8 @@ import { Fleet } from '../test/fleet/fleet.ts';
 import type { MemberCluster } from '../test/fleet/member-cluster.ts';
 import { freePort } from '../test/fleet/ports.ts';
 import { spawnManaged, terminate, waitFor } from '../test/fleet/process.ts';
+import { HUB_AUDIENCE, IDP_USERS, MACHINE_CLIENT, startTestIdp, type TestIdp } from '../test/oidc/test-idp.ts';
+import { testToken } from '../test/oidc/test-tokens.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const stateDir = join(root, '.demo');
@@ -62,10 +66,17 @@ function demoEncryptionKeys(): string {
   return readFileSync(file, 'utf8').trim();
 }
 
-async function startHub(): Promise<{ child: ChildProcess; url: string; log: string }> {
+/** The demo's OpenID Provider, preferring port 8180; the hub at `hubUrl` is its login client. */
+async function startIdp(hubUrl: string): Promise<TestIdp> {
+  const idp = await startTestIdp({ port: await freePortPreferring(8180), hubRedirectUris: [`${hubUrl}/auth/callback`] });
+  started.push({ name: 'identity provider', stop: () => idp.close() });
+  say(`started the demo OpenID Provider at ${idp.issuer}`);
+  return idp;
+}
+
+async function startHub(port: number, idp: TestIdp): Promise<{ child: ChildProcess; url: string; log: string }> {
   say('building the hub (tsc)...');
   execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
-  const port = process.env.PORT ? Number(process.env.PORT) : await freePortPreferring(8080);
   const log = join(stateDir, 'hub.log');
   const child = spawnManaged(process.execPath, [join(root, 'dist/apps/hub/src/main.js')], log, {
     ...process.env,
@@ -74,6 +85,11 @@ async function startHub(): Promise<{ child: ChildProcess; url: string; log: stri
     REDIS_URL: redisUrl.toString(),
     FLOTILLA_KEY_PREFIX: process.env.FLOTILLA_KEY_PREFIX ?? 'flotilla-demo',
     FLOTILLA_ENCRYPTION_KEYS: process.env.FLOTILLA_ENCRYPTION_KEYS ?? demoEncryptionKeys(),
+    FLOTILLA_OIDC_ISSUER: idp.issuer,
+    FLOTILLA_OIDC_AUDIENCE: HUB_AUDIENCE,
+    FLOTILLA_OIDC_CLIENT_ID: idp.hubClient.clientId,
+    FLOTILLA_OIDC_CLIENT_SECRET: idp.hubClient.clientSecret,
+    FLOTILLA_PUBLIC_URL: `http://127.0.0.1:${port}`,
   });
   const url = `http://127.0.0.1:${port}`;
   await waitFor('hub /readyz', 60_000, async () => (await fetch(`${url}/readyz`)).ok, child, log);
@@ -95,7 +111,7 @@ async function freePortPreferring(port: number): Promise<number> {
  * of the same name left by an earlier demo run (same Redis) points at ports and keys that no
  * longer exist: it is replaced (deregistered without purge, then registered again).
  */
-async function registerCluster(hubUrl: string, cluster: MemberCluster): Promise<string> {
+async function registerCluster(hubUrl: string, cluster: MemberCluster, token: string): Promise<string> {
   const body = JSON.stringify({
     name: cluster.name,
     server: cluster.server,
@@ -104,10 +120,11 @@ async function registerCluster(hubUrl: string, cluster: MemberCluster): Promise<
     zone: cluster.zone,
     region: cluster.region,
   });
-  const register = (): Promise<Response> => fetch(`${hubUrl}/api/v1/clusters`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const authorization = `Bearer ${token}`;
+  const register = (): Promise<Response> => fetch(`${hubUrl}/api/v1/clusters`, { method: 'POST', headers: { 'content-type': 'application/json', authorization }, body });
   let response = await register();
   if (response.status === 409) {
-    await fetch(`${hubUrl}/api/v1/clusters/${cluster.name}`, { method: 'DELETE' });
+    await fetch(`${hubUrl}/api/v1/clusters/${cluster.name}`, { method: 'DELETE', headers: { authorization } });
     response = await register();
   }
   if (response.status !== 201) throw new Error(`could not register ${cluster.name}: HTTP ${response.status} ${await response.text()}`);
@@ -120,7 +137,7 @@ const DEMO_WORKLOAD = `apiVersion: flotilla.dev/v1
 kind: Workload
 metadata: { name: web, namespace: demo, labels: { app: web } }
 spec:
-  tenant: demo
+  tenant: team-a
   priority: high
   placement:
     replicaScheduling: { type: Divided, divisionPreference: AvailableCapacity }
@@ -148,10 +165,10 @@ spec: { selector: { app: web }, ports: [ { port: 80 } ] }
 `;
 
 /** Hands the hub the sample workload (kept from an earlier run with the same Redis when it exists). */
-async function createDemoWorkload(hubUrl: string): Promise<string> {
+async function createDemoWorkload(hubUrl: string, token: string): Promise<string> {
   const file = join(stateDir, 'web.workload.yaml');
   writeFileSync(file, DEMO_WORKLOAD);
-  const response = await fetch(`${hubUrl}/api/v1/workloads`, { method: 'POST', headers: { 'content-type': 'application/yaml' }, body: DEMO_WORKLOAD });
+  const response = await fetch(`${hubUrl}/api/v1/workloads`, { method: 'POST', headers: { 'content-type': 'application/yaml', authorization: `Bearer ${token}` }, body: DEMO_WORKLOAD });
   if (response.status !== 201 && response.status !== 409) throw new Error(`could not create the demo workload: HTTP ${response.status} ${await response.text()}`);
   say('created the workload demo/web (6 replicas over zones a, b, c)');
   return file;
@@ -193,14 +210,18 @@ async function main(): Promise<void> {
     lines.push(`  ${cluster.name.padEnd(10)} zone ${zone}  ${cluster.server}  kubeconfig: ${file}`);
   }
 
-  const hub = await startHub();
+  const port = process.env.PORT ? Number(process.env.PORT) : await freePortPreferring(8080);
+  const idp = await startIdp(`http://127.0.0.1:${port}`);
+  const hub = await startHub(port, idp);
   hub.child.once('exit', (code) => {
     say(`the hub exited (${code ?? 'signal'})`);
     void stopAll(1);
   });
   const registered: string[] = [];
-  for (const cluster of members) registered.push(await registerCluster(hub.url, cluster));
-  const workloadFile = await createDemoWorkload(hub.url);
+  const admin = await testToken('admin', idp.issuer);
+  for (const cluster of members) registered.push(await registerCluster(hub.url, cluster, admin));
+  const workloadFile = await createDemoWorkload(hub.url, admin);
+  const tokenCommand = `TOKEN=$(curl -s -u ${MACHINE_CLIENT.clientId}:${MACHINE_CLIENT.clientSecret} -d grant_type=client_credentials -d resource=${HUB_AUDIENCE} ${idp.issuer}/token | node -pe 'JSON.parse(require("fs").readFileSync(0)).access_token')`;
 
   process.stdout.write(
     [
@@ -212,14 +233,22 @@ async function main(): Promise<void> {
       `  metrics    ${hub.url}/metrics`,
       `  hub log    ${hub.log} (JSON, one line per event)`,
       '',
+      `Log in at ${hub.url}/auth/login (demo OpenID Provider ${idp.issuer}); users and passwords:`,
+      ...IDP_USERS.map((u) => `  ${u.sub.padEnd(6)} ${u.password.padEnd(11)} ${u.groups.join(', ')}`),
+      `  who am I   ${hub.url}/auth/me (after login)`,
+      '',
+      `API token for automation (client ${MACHINE_CLIENT.clientId}: operator of tenant team-a):`,
+      `  ${tokenCommand}`,
+      `  curl -s -H "Authorization: Bearer $TOKEN" ${hub.url}/api/v1/workloads`,
+      '',
       'Member clusters (real kube-apiserver, controller-manager, scheduler and KWOK nodes):',
       ...lines,
       '',
       `Registered in the hub (token credentials, zone labels): ${registered.join(', ')}`,
-      `  list them  curl -s ${hub.url}/api/v1/clusters`,
+      `  list them  curl -s -H "Authorization: Bearer $TOKEN" ${hub.url}/api/v1/clusters`,
       '',
       `Workload demo/web (${workloadFile}): 6 replicas divided by free capacity, zone c on nginx:1.28`,
-      `  status     curl -s ${hub.url}/api/v1/namespaces/demo/workloads/web`,
+      `  status     curl -s -H "Authorization: Bearer $TOKEN" ${hub.url}/api/v1/namespaces/demo/workloads/web`,
       `  on a member  KUBECONFIG=${join(stateDir, 'member-c.kubeconfig')} kubectl -n demo get deploy web`,
       '',
       'Press Ctrl-C to stop everything the demo started.',

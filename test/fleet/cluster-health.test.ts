@@ -11,6 +11,7 @@ import { Store } from '../../libs/store/src/index.ts';
 import { hubTestConfig } from '../integration/support/hub-config.ts';
 import { LogLines } from '../integration/support/log-lines.ts';
 import { deleteKeysWithPrefix, testPrefix } from '../integration/support/test-prefix.ts';
+import { authHeader } from '../oidc/test-tokens.ts';
 import { Fleet } from './fleet.ts';
 import type { MemberCluster } from './member-cluster.ts';
 import { testDeployment } from './test-deployment.ts';
@@ -40,9 +41,10 @@ describe('cluster health tracking on real member clusters', () => {
   let config: Config;
 
   async function api(method: string, path: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
+    const auth = await authHeader();
     const response = await fetch(`${url}${path}`, {
       method,
-      ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+      ...(body === undefined ? { headers: auth } : { headers: { 'content-type': 'application/json', ...auth }, body: JSON.stringify(body) }),
     });
     const text = await response.text();
     return { status: response.status, body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>) };
@@ -169,7 +171,7 @@ describe('cluster health tracking on real member clusters', () => {
     try {
       const answer = await fetch(`${freshUrl}/api/v1/clusters`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...(await authHeader()) },
         body: JSON.stringify({ name: c.name, server: c.server, caBundle: c.caPem, credentials: { type: 'token', token: c.token }, zone: c.zone }),
       });
       expect(answer.status).toBe(201);

@@ -10,6 +10,7 @@ import { Store } from '../../libs/store/src/index.ts';
 import { hubTestConfig } from '../integration/support/hub-config.ts';
 import { LogLines } from '../integration/support/log-lines.ts';
 import { deleteKeysWithPrefix, testPrefix } from '../integration/support/test-prefix.ts';
+import { authHeader } from '../oidc/test-tokens.ts';
 import { Fleet } from './fleet.ts';
 import type { MemberCluster } from './member-cluster.ts';
 import { sharedFleet, type SharedCluster } from './shared-fleet.ts';
@@ -51,11 +52,12 @@ describe('cluster registration against real member clusters', () => {
   let own: MemberCluster;
 
   async function api(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<Answer> {
+    const auth = await authHeader();
     const response = await fetch(`${url}${path}`, {
       method,
       ...(body === undefined
-        ? {}
-        : { headers: { 'content-type': contentType }, body: typeof body === 'string' ? body : contentType.includes('yaml') ? stringify(body) : JSON.stringify(body) }),
+        ? { headers: auth }
+        : { headers: { 'content-type': contentType, ...auth }, body: typeof body === 'string' ? body : contentType.includes('yaml') ? stringify(body) : JSON.stringify(body) }),
     });
     const text = await response.text();
     responses.push(text);

@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { startSharedTestIdp } from '../oidc/global-setup.ts';
 import { Fleet } from './fleet.ts';
 import { SHARED_FLEET_ENV, type SharedCluster } from './shared-fleet.ts';
 
@@ -16,6 +17,7 @@ const ZONES = ['a', 'b', 'c', 'd', 'e'];
 export default async function globalSetup(): Promise<void> {
   const size = Number(process.env.FLOTILLA_SHARED_FLEET_SIZE ?? '1');
   const started = Date.now();
+  await startSharedTestIdp();
   const fleet = await Fleet.start();
   globalThis.__flotillaSharedFleet = fleet;
   const shared: SharedCluster[] = [];

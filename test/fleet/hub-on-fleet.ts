@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import type { Hub } from '../../apps/hub/src/create-hub.ts';
 import { pollUntil } from '../integration/support/poll.ts';
+import { authHeader } from '../oidc/test-tokens.ts';
 import { deleteKeysWithPrefix } from '../integration/support/test-prefix.ts';
 import type { MemberCluster } from './member-cluster.ts';
 
@@ -41,12 +42,14 @@ export interface HubEvent {
   time: string;
 }
 
-/** The hub's REST API as the fleet tests use it. `url` may change (a test that restarts the hub). */
+/** The hub's REST API as the fleet tests use it, as the admin test caller. `url` may change (a test that restarts the hub). */
 export class HubApi {
   constructor(public url: string) {}
 
+  /** One request as the admin test caller. */
   async call(method: string, path: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
-    const response = await fetch(`${this.url}${path}`, { method, ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }) });
+    const auth = await authHeader();
+    const response = await fetch(`${this.url}${path}`, { method, ...(body === undefined ? { headers: auth } : { headers: { 'content-type': 'application/json', ...auth }, body: JSON.stringify(body) }) });
     const text = await response.text();
     return { status: response.status, body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>) };
   }

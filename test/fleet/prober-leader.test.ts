@@ -7,6 +7,7 @@ import { buildHub } from '../integration/global-setup.ts';
 import { HubProcess } from '../integration/support/hub-process.ts';
 import { pollUntil } from '../integration/support/poll.ts';
 import { deleteKeysWithPrefix, testPrefix } from '../integration/support/test-prefix.ts';
+import { authHeader } from '../oidc/test-tokens.ts';
 import { sharedFleet, type SharedCluster } from './shared-fleet.ts';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -66,7 +67,7 @@ describe('two hub processes on one Redis: one prober, and takeover when it dies'
   it('probes from exactly one hub, and the other takes over within seconds of a kill -9', async () => {
     const registered = await fetch(`${hubs[0]?.url}/api/v1/clusters`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...(await authHeader()) },
       body: JSON.stringify({ name: 'leader-shared', server: shared.server, caBundle: shared.caPem, credentials: { type: 'token', token: shared.token }, zone: shared.zone }),
     });
     expect(registered.status).toBe(201);

@@ -7,6 +7,7 @@ import { hubTestConfig } from '../integration/support/hub-config.ts';
 import { LogLines } from '../integration/support/log-lines.ts';
 import { pollUntil } from '../integration/support/poll.ts';
 import { deleteKeysWithPrefix, testPrefix } from '../integration/support/test-prefix.ts';
+import { authHeader } from '../oidc/test-tokens.ts';
 import { Fleet } from './fleet.ts';
 import { workloadDeployment } from './hub-on-fleet.ts';
 import type { MemberCluster } from './member-cluster.ts';
@@ -54,9 +55,10 @@ describe('workloads on a real local fleet (three zones)', () => {
   const members: Record<string, MemberCluster> = {};
 
   async function api(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
+    const auth = await authHeader();
     const response = await fetch(`${url}${path}`, {
       method,
-      headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+      headers: body === undefined ? { ...auth, ...headers } : { 'content-type': 'application/json', ...auth, ...headers },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const text = await response.text();
@@ -192,7 +194,12 @@ describe('workloads on a real local fleet (three zones)', () => {
       setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
     );
     await pollUntil('replicas on wl-b put back', async () => (await deploymentOn('b', 'web'))?.replicas === before, 30_000, 250);
-    const events = (await api('GET', `/api/v1/events?kind=Workload&name=${NS}/web`)).body.items as { reason: string; message: string }[];
+    // The event is recorded once the repair has landed on the member, so it may trail what the member shows.
+    let events: { reason: string; message: string }[] = [];
+    await pollUntil('the DriftRepaired event', async () => {
+      events = (await api('GET', `/api/v1/events?kind=Workload&name=${NS}/web`)).body.items as { reason: string; message: string }[];
+      return events.some((e) => e.reason === 'DriftRepaired');
+    }, 10_000, 250);
     expect(events.find((e) => e.reason === 'DriftRepaired')?.message).toContain('wl-b');
   }, 40_000);
 

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { createHub, type Hub } from '../../apps/hub/src/create-hub.ts';
 import type { AuditRecord } from '../../libs/audit/src/index.ts';
+import { authHeader } from '../oidc/test-tokens.ts';
 import { hubTestConfig } from './support/hub-config.ts';
 import { LogLines } from './support/log-lines.ts';
 import { pollUntil } from './support/poll.ts';
@@ -17,7 +18,8 @@ describe('audit trail (in process, real Redis)', () => {
   let redis: Redis;
 
   async function api(method: string, path: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown>; text: string }> {
-    const response = await fetch(`${url}${path}`, { method, ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }) });
+    const auth = await authHeader();
+    const response = await fetch(`${url}${path}`, { method, ...(body === undefined ? { headers: auth } : { headers: { 'content-type': 'application/json', ...auth }, body: JSON.stringify(body) }) });
     const text = await response.text();
     const json = response.headers.get('content-type')?.includes('json') === true && !response.headers.get('content-type')?.includes('ndjson');
     return { status: response.status, body: json && text !== '' ? (JSON.parse(text) as Record<string, unknown>) : {}, text };
@@ -53,7 +55,8 @@ describe('audit trail (in process, real Redis)', () => {
     const [failed, created] = await records();
     expect(created).toMatchObject({
       seq: 1,
-      actor: { subject: 'anonymous' },
+      // The admin test caller: a client-credentials token, whose `sub` is the client id.
+      actor: { subject: 'test-admin', groups: ['flotilla-admin'] },
       action: 'POST /api/v1/workloads',
       target: { kind: 'Hub', name: '' },
       outcome: 'Succeeded',
@@ -62,6 +65,8 @@ describe('audit trail (in process, real Redis)', () => {
       source: '127.0.0.1',
       digest: expect.stringMatching(/^[0-9a-f]{64}$/) as unknown,
     });
+    // Exactly that: a machine client has no email.
+    expect(created?.actor).toEqual({ subject: 'test-admin', groups: ['flotilla-admin'] });
     expect(failed).toMatchObject({ seq: 2, outcome: 'Failed', status: 400 });
     // Reads are not changes.
     expect((await records()).some((r) => r.action.startsWith('GET'))).toBe(false);

@@ -8,6 +8,7 @@ import type { ClusterStatus } from '../../libs/clusters/src/index.ts';
 import { RedisLease } from '../../libs/lease/src/index.ts';
 import { CA_PEM, CLIENT_CERT_PEM, CLIENT_KEY_PEM, OTHER_KEY_PEM } from '../../libs/clusters/src/test-pki.fixture.ts';
 import { Store } from '../../libs/store/src/index.ts';
+import { authHeader } from '../oidc/test-tokens.ts';
 import { freePort } from './support/free-port.ts';
 import { hubTestConfig } from './support/hub-config.ts';
 import { LogLines } from './support/log-lines.ts';
@@ -56,9 +57,10 @@ describe('cluster registry API (in process, real Redis)', () => {
 
   async function api(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
     const yaml = headers['content-type']?.includes('yaml');
+    const auth = await authHeader();
     const response = await fetch(`${url}${path}`, {
       method,
-      headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+      headers: body === undefined ? { ...auth, ...headers } : { 'content-type': 'application/json', ...auth, ...headers },
       ...(body === undefined ? {} : { body: typeof body === 'string' ? body : yaml ? stringify(body) : JSON.stringify(body) }),
     });
     const text = await response.text();
@@ -468,7 +470,7 @@ describe('encryption key rotation', () => {
   it('opens credentials sealed with an older key, and re-seals them with the new one on rotation', async () => {
     first = await createHub(hubTestConfig({ FLOTILLA_KEY_PREFIX: prefix, FLOTILLA_ENCRYPTION_KEYS: oldKey }));
     const firstUrl = await first.listen();
-    const registered = await fetch(`${firstUrl}/api/v1/clusters`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(tokenBody('keys')) });
+    const registered = await fetch(`${firstUrl}/api/v1/clusters`, { method: 'POST', headers: { 'content-type': 'application/json', ...(await authHeader()) }, body: JSON.stringify(tokenBody('keys')) });
     expect(registered.status).toBe(201);
     await first.close();
     first = undefined;
@@ -479,7 +481,7 @@ describe('encryption key rotation', () => {
     expect((await store.get<{ credentials: { keyId: string } }>({ kind: 'cluster', id: 'keys' })).data.credentials.keyId).toBe('old');
     expect((await second.app.get(ClusterAccessReader).access('keys')).credentials).toEqual({ type: 'token', token: TOKEN });
 
-    const rotated = await fetch(`${url}/api/v1/clusters/keys/credentials`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ credentials: { type: 'token', token: TOKEN } }) });
+    const rotated = await fetch(`${url}/api/v1/clusters/keys/credentials`, { method: 'PUT', headers: { 'content-type': 'application/json', ...(await authHeader()) }, body: JSON.stringify({ credentials: { type: 'token', token: TOKEN } }) });
     expect(rotated.status).toBe(200);
     expect((await store.get<{ credentials: { keyId: string } }>({ kind: 'cluster', id: 'keys' })).data.credentials.keyId).toBe('new');
   });
@@ -487,7 +489,7 @@ describe('encryption key rotation', () => {
   it('re-seals credentials of an older key without resubmitting them, so the old key can leave the ring', async () => {
     const hub = second as Hub;
     const url = `http://127.0.0.1:${(hub.app.getHttpServer().address() as { port: number }).port}`;
-    const created = await fetch(`${url}/api/v1/clusters`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(tokenBody('keys-reseal')) });
+    const created = await fetch(`${url}/api/v1/clusters`, { method: 'POST', headers: { 'content-type': 'application/json', ...(await authHeader()) }, body: JSON.stringify(tokenBody('keys-reseal')) });
     expect(((await created.json()) as { credentialsKeyId: string }).credentialsKeyId).toBe('new');
     // Pretend it was sealed with the old key, as a registration from before the rotation would be.
     const store = hub.app.get(Store);
@@ -497,14 +499,14 @@ describe('encryption key rotation', () => {
     const record = await store.get<Record<string, unknown>>({ kind: 'cluster', id: 'keys-reseal' });
     await store.put({ kind: 'cluster', id: 'keys-reseal' }, { ...record.data, credentials: sealedWithOld }, record.version);
 
-    const listed = (await (await fetch(`${url}/api/v1/clusters`)).json()) as { items: { name: string; credentialsKeyId: string }[] };
+    const listed = (await (await fetch(`${url}/api/v1/clusters`, { headers: await authHeader() })).json()) as { items: { name: string; credentialsKeyId: string }[] };
     expect(listed.items.filter((item) => item.credentialsKeyId !== 'new').map((item) => item.name)).toEqual(['keys-reseal']);
 
-    const resealed = await fetch(`${url}/api/v1/clusters/keys-reseal/credentials/reseal`, { method: 'POST' });
+    const resealed = await fetch(`${url}/api/v1/clusters/keys-reseal/credentials/reseal`, { method: 'POST', headers: await authHeader() });
     expect(resealed.status).toBe(200);
     expect(await resealed.json()).toMatchObject({ credentialsKeyId: 'new', credentialType: 'token' });
     expect((await hub.app.get(ClusterAccessReader).access('keys-reseal')).credentials).toEqual({ type: 'token', token: TOKEN });
-    const again = await fetch(`${url}/api/v1/clusters/keys-reseal/credentials/reseal`, { method: 'POST' });
+    const again = await fetch(`${url}/api/v1/clusters/keys-reseal/credentials/reseal`, { method: 'POST', headers: await authHeader() });
     expect(((await again.json()) as { metadata: { version: string } }).metadata.version).toBe(String(record.version + 2));
   });
 });

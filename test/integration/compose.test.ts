@@ -92,7 +92,13 @@ describe('docker-compose.yml', () => {
     expect(dex.storage.type).toBe('memory');
     const client = dex.staticClients.find((c) => c.id === 'flotilla');
     expect(client?.redirectURIs).toEqual(['http://localhost:8080/auth/callback']);
-    expect(compose.services.hub?.environment?.OIDC_CLIENT_SECRET).toBe(client?.secret);
+    const hub = compose.services.hub?.environment ?? {};
+    expect(hub.FLOTILLA_OIDC_ISSUER).toBe(dex.issuer);
+    expect(hub.FLOTILLA_OIDC_CLIENT_ID).toBe('flotilla');
+    expect(hub.FLOTILLA_OIDC_CLIENT_SECRET).toBe(client?.secret);
+    expect(`${hub.FLOTILLA_PUBLIC_URL}/auth/callback`).toBe(client?.redirectURIs[0]);
+    // The issuer is on localhost for the browser and for the hub alike: they share dex's network.
+    expect((compose.services.hub as { network_mode?: string }).network_mode).toBe('service:dex');
     expect(dex.staticPasswords.map((p) => p.email)).toContain('admin@example.com');
   });
 });

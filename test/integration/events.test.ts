@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createHub, type Hub } from '../../apps/hub/src/create-hub.ts';
 import { EventsService } from '../../apps/hub/src/events/events.service.ts';
+import { authHeader } from '../oidc/test-tokens.ts';
 import { hubTestConfig } from './support/hub-config.ts';
 import { REDIS } from '../../apps/hub/src/redis/redis.token.ts';
 import { deleteKeysWithPrefix, testPrefix } from './support/test-prefix.ts';
@@ -27,11 +28,11 @@ describe('events', () => {
     await events.record({ type: 'Warning', reason: 'ClusterNotReady', message: 'b unreachable', object: { kind: 'Cluster', name: 'b' }, actor: 'prober' });
     await events.record({ type: 'Normal', reason: 'ClusterReady', message: 'a ready', object: { kind: 'Cluster', name: 'a' } });
 
-    const forA = (await (await fetch(`${url}/api/v1/events?kind=Cluster&name=a`)).json()) as { items: { reason: string; actor: string }[] };
+    const forA = (await (await fetch(`${url}/api/v1/events?kind=Cluster&name=a`, { headers: await authHeader() })).json()) as { items: { reason: string; actor: string }[] };
     expect(forA.items.map((e) => e.reason)).toEqual(['ClusterReady', 'Registered']);
     expect(forA.items[1]?.actor).toBe('alice');
 
-    const all = (await (await fetch(`${url}/api/v1/events?limit=2`)).json()) as { items: { reason: string; object: { name: string } }[] };
+    const all = (await (await fetch(`${url}/api/v1/events?limit=2`, { headers: await authHeader() })).json()) as { items: { reason: string; object: { name: string } }[] };
     expect(all.items.map((e) => [e.reason, e.object.name])).toEqual([['ClusterReady', 'a'], ['ClusterNotReady', 'b']]);
   });
 
@@ -42,7 +43,7 @@ describe('events', () => {
     ['name=a', 'query.kind'],
     ['kind=cluster%3Ax', 'query.kind'],
   ])('refuses ?%s naming %s', async (query, field) => {
-    const res = await fetch(`${url}/api/v1/events?${query}`);
+    const res = await fetch(`${url}/api/v1/events?${query}`, { headers: await authHeader() });
     expect(res.status).toBe(400);
     expect(res.headers.get('content-type')).toContain('application/problem+json');
     const body = (await res.json()) as { type: string; invalidParams: { name: string }[] };

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { startSharedTestIdp } from '../oidc/global-setup.ts';
 
 /** Set once the hub has been built in this run, so later callers (the fleet project's process tests) skip it. */
 const BUILT_ENV = 'FLOTILLA_HUB_BUILT';
@@ -23,6 +24,7 @@ export function buildHub(): void {
 
 // The process tests run the hub as operators do, from the build, so build once before the
 // integration project runs.
-export default function globalSetup(): void {
+export default async function globalSetup(): Promise<void> {
   buildHub();
+  await startSharedTestIdp();
 }

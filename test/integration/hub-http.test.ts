@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { createHub, type Hub } from '../../apps/hub/src/create-hub.ts';
 import { ShutdownCoordinator } from '../../apps/hub/src/shutdown/shutdown-coordinator.ts';
+import { authHeader, testToken } from '../oidc/test-tokens.ts';
 import { hubTestConfig } from './support/hub-config.ts';
 import { LogLines } from './support/log-lines.ts';
 import { deleteKeysWithPrefix, testPrefix } from './support/test-prefix.ts';
@@ -41,7 +42,8 @@ describe('hub HTTP surface (in process, real Redis)', () => {
   });
 
   it('answers an unknown route with a problem+json 404', async () => {
-    const response = await fetch(`${url}/no/such/route?x=1`);
+    // With an identity: without one, every route but health and metrics answers 401, known or not.
+    const response = await fetch(`${url}/no/such/route?x=1`, { headers: await authHeader() });
     expect(response.status).toBe(404);
     expect(response.headers.get('content-type')).toBe('application/problem+json; charset=utf-8');
     const body = (await response.json()) as Record<string, unknown>;
@@ -65,8 +67,10 @@ describe('hub HTTP surface (in process, real Redis)', () => {
   });
 
   it('logs requests as JSON with their request id and without credentials', async () => {
+    // A real bearer token of the test provider, so the request gets past authentication to its 404.
+    const token = await testToken();
     await fetch(`${url}/api/v1/secret-probe`, {
-      headers: { 'x-request-id': 'log-check-1', authorization: 'Bearer sup3r-s3cret-token', cookie: 'session=c00kie-value' },
+      headers: { 'x-request-id': 'log-check-1', authorization: `Bearer ${token}`, cookie: 'session=c00kie-value' },
     });
     const line = await logs.waitFor((entry) => entry.msg === 'request completed' && (entry.req as { id?: unknown } | undefined)?.id === 'log-check-1');
     expect(line).toMatchObject({
@@ -75,13 +79,14 @@ describe('hub HTTP surface (in process, real Redis)', () => {
       req: { method: 'GET', url: '/api/v1/secret-probe', headers: { authorization: '[redacted]', cookie: '[redacted]' } },
     });
     const everything = logs.raw.join('\n');
-    expect(everything).not.toContain('sup3r-s3cret-token');
+    expect(everything).not.toContain(token);
+    expect(everything).not.toContain(token.split('.')[2]);
     expect(everything).not.toContain('c00kie-value');
   });
 
   it('serves /metrics with default and flotilla_ series, routes as patterns', async () => {
     await fetch(`${url}/readyz`);
-    await fetch(`${url}/some/unknown/path/123`);
+    await fetch(`${url}/some/unknown/path/123`, { headers: await authHeader() });
     const response = await fetch(`${url}/metrics`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);

@@ -23,6 +23,14 @@ describe('the hub as a process (built output, as npm start runs it)', () => {
     expect(hub.stdout).toEqual([]);
   });
 
+  it('refuses to start without an OpenID Provider (FLOTILLA_OIDC_ISSUER is required)', async () => {
+    // HubProcess passes the run's test provider unless told otherwise; empty counts as unset.
+    const hub = new HubProcess({ FLOTILLA_OIDC_ISSUER: '' });
+    expect(await hub.exited).toEqual({ code: 78, signal: null });
+    expect(hub.stderr).toMatch(/^flotilla: invalid configuration: FLOTILLA_OIDC_ISSUER is required: it must be the issuer URL of the OpenID Provider[^\n]*\n$/);
+    expect(hub.stdout).toEqual([]);
+  });
+
   it('names every bad variable, one line each, without a stack trace or a secret', async () => {
     const hub = new HubProcess({ LOG_LEVEL: 'loud', REDIS_URL: 'http://:hunter2@redis:6379', SHUTDOWN_TIMEOUT_MS: '30s' });
     expect(await hub.exited).toEqual({ code: 78, signal: null });

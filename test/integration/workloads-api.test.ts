@@ -7,6 +7,7 @@ import { WorkloadQueues } from '../../apps/hub/src/workloads/workload-queues.ts'
 import { WorkloadsService } from '../../apps/hub/src/workloads/workloads.service.ts';
 import { CA_PEM } from '../../libs/clusters/src/test-pki.fixture.ts';
 import { Store } from '../../libs/store/src/index.ts';
+import { authHeader } from '../oidc/test-tokens.ts';
 import { hubTestConfig } from './support/hub-config.ts';
 import { TEST_ENCRYPTION_KEYS } from './support/test-encryption-key.ts';
 import { LogLines } from './support/log-lines.ts';
@@ -54,9 +55,10 @@ describe('workload API (in process, real Redis, no members)', () => {
 
   async function api(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
     const yaml = headers['content-type']?.includes('yaml');
+    const auth = await authHeader();
     const response = await fetch(`${url}${path}`, {
       method,
-      headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+      headers: body === undefined ? { ...auth, ...headers } : { 'content-type': 'application/json', ...auth, ...headers },
       ...(body === undefined ? {} : { body: typeof body === 'string' ? body : yaml ? stringify(body) : JSON.stringify(body) }),
     });
     const text = await response.text();
@@ -238,7 +240,7 @@ describe('workload API (in process, real Redis, no members)', () => {
     );
     try {
       const rotatedUrl = await rotated.listen();
-      const resealed = await fetch(`${rotatedUrl}/api/v1/namespaces/shop/workloads/vault/secrets/reseal`, { method: 'POST' });
+      const resealed = await fetch(`${rotatedUrl}/api/v1/namespaces/shop/workloads/vault/secrets/reseal`, { method: 'POST', headers: await authHeader() });
       expect(resealed.status).toBe(200);
       const body = (await resealed.json()) as { metadata: { secretsKeyId: string; generation: number } };
       expect(body.metadata).toMatchObject({ secretsKeyId: 'new', generation: 2 });
@@ -306,7 +308,7 @@ describe('placement queue order (in process, real Redis)', () => {
     const placement = hub.app.get(WorkloadQueues).queue('placement');
     await placement.pause();
     const post = async (name: string, priority: string | number): Promise<number> =>
-      (await fetch(`${url}/api/v1/workloads`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(workload(name, { priority })) })).status;
+      (await fetch(`${url}/api/v1/workloads`, { method: 'POST', headers: { 'content-type': 'application/json', ...(await authHeader()) }, body: JSON.stringify(workload(name, { priority })) })).status;
     expect(await post('low-1', 'low')).toBe(201);
     expect(await post('normal-1', 'normal')).toBe(201);
     expect(await post('critical-1', 'critical')).toBe(201);
@@ -318,7 +320,7 @@ describe('placement queue order (in process, real Redis)', () => {
     await placement.resume();
     await pollUntil('four placements', async () => (await placeJobs('completed')).length === 4);
     // One job at a time, each ending with its event: the event stream (ids strictly increasing) is the order they ran in.
-    const events = (await (await fetch(`${url}/api/v1/events?kind=Workload`)).json()) as { items: { reason: string; object: { name: string } }[] };
+    const events = (await (await fetch(`${url}/api/v1/events?kind=Workload`, { headers: await authHeader() })).json()) as { items: { reason: string; object: { name: string } }[] };
     const order = events.items.filter((e) => e.reason === 'Unschedulable').map((e) => e.object.name).reverse();
     expect(order).toEqual(['shop/critical-1', 'shop/custom-1', 'shop/normal-1', 'shop/low-1']);
   });

@@ -4,6 +4,7 @@ import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import type { Config } from '../../../libs/config/src/index.ts';
 import { AuditModule } from './audit/audit.module.ts';
+import { AuthModule } from './auth/auth.module.ts';
 import { ClustersModule } from './clusters/clusters.module.ts';
 import { HubConfigModule } from './config/hub-config.module.ts';
 import { CryptoModule } from './crypto/crypto.module.ts';
@@ -31,6 +32,7 @@ export class AppModule {
         CryptoModule,
         EventsModule,
         AuditModule,
+        AuthModule,
         ClustersModule,
         MetricsModule,
         HealthModule,

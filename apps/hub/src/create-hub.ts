@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import fastifyCookie from '@fastify/cookie';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
@@ -8,6 +9,11 @@ import type { Config } from '../../../libs/config/src/index.ts';
 import { AppModule } from './app.module.ts';
 import { installAuditHooks } from './audit/audit-hooks.ts';
 import { AuditLog } from './audit/audit-log.ts';
+import type { RouteAccess } from './auth/access.ts';
+import { installAuthentication } from './auth/authenticate.ts';
+import { Sessions } from './auth/sessions.ts';
+import { TokenVerifier } from './auth/token-verifier.ts';
+import { HUB_CONFIG } from './config/hub-config.token.ts';
 import { readBuildInfo } from './build-info.ts';
 import { installBodyParsers } from './http/body-parsers.ts';
 import { installHttpHooks, REQUEST_ID_HEADER } from './http/install-http-hooks.ts';
@@ -24,9 +30,18 @@ export interface HubOptions {
   readonly logDestination?: DestinationStream;
 }
 
+/** One route the hub serves, as Fastify registered it, with the access it declares. */
+export interface HubRoute {
+  readonly method: string;
+  readonly url: string;
+  readonly access: RouteAccess | undefined;
+}
+
 /** A created, initialized hub that is not listening yet. */
 export interface Hub {
   readonly app: NestFastifyApplication;
+  /** Every route registered, HEAD routes Fastify adds for GETs excluded: what access tests walk. */
+  readonly routes: readonly HubRoute[];
   /** Starts listening on config.host:config.port (0: any free port); resolves to the base URL. */
   listen(): Promise<string>;
   /** Shuts down as on SIGTERM: not ready, HTTP closed, jobs drained, Redis closed. */
@@ -49,13 +64,22 @@ export async function createHub(config: Config, options: HubOptions = {}): Promi
   });
   const logger = app.get(Logger);
   app.useLogger(logger);
+  const routes: HubRoute[] = [];
+  app.getHttpAdapter().getInstance().addHook('onRoute', (route) => {
+    const access = (route.config as { access?: RouteAccess }).access;
+    for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push({ method, url: route.url, access });
+  });
   installHttpHooks(app.getHttpAdapter().getInstance(), app.get(HttpMetrics));
+  await app.register(fastifyCookie);
+  const sessions = app.get(Sessions);
+  installAuthentication(app.getHttpAdapter().getInstance(), app.get(HUB_CONFIG), app.get(TokenVerifier), (request, reply) => sessions.identify(request, reply), (error, requestId) => logger.error({ err: error, requestId }, 'authentication failed', 'Auth'));
   installAuditHooks(app.getHttpAdapter().getInstance(), app.get(AuditLog), (error) => logger.error({ err: error }, 'audit record not written', 'Audit'));
   installBodyParsers(app);
   await app.init();
 
   return {
     app,
+    routes,
     async listen() {
       await app.listen({ port: config.port, host: config.host });
       const address = app.getHttpServer().address() as AddressInfo;

@@ -63,6 +63,34 @@ export function maskUrlPassword(raw: string): string {
   return raw.replace(/^([^:/?#]*:\/\/[^:@/?#]*):[^@/?#]*@/, '$1:***@');
 }
 
+/** A loopback host: 127.0.0.0/8, ::1 or localhost. */
+function isLoopbackHost(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
+}
+
+/** An https URL, or http on a loopback address (a local provider for development and tests); no query or fragment. */
+const providerUrl: z.ZodType<string, string> = z.string().refine((raw) => {
+  if (!URL.canParse(raw)) return false;
+  const url = new URL(raw);
+  if (url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') return false;
+  return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
+});
+
+/** JWS algorithms a token may be signed with: asymmetric ones only, never `none` or a shared secret (HS*). */
+export const TOKEN_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const;
+
+const tokenAlgorithms: z.ZodType<readonly string[], string> = z.string().transform((raw, ctx) => {
+  const algorithms = raw.split(',').map((a) => a.trim());
+  if (algorithms.some((a) => !(TOKEN_ALGORITHMS as readonly string[]).includes(a))) {
+    ctx.addIssue({ code: 'custom', message: 'unknown algorithm' });
+    return z.NEVER;
+  }
+  return [...new Set(algorithms)];
+});
+
+/** One name as found in a token's claims or groups. */
+const claimName: z.ZodType<string, string> = z.string().regex(/^[A-Za-z0-9_:./-]{1,128}$/);
+
 /** One AES-256 key of the ring that seals secrets at rest. */
 export interface EncryptionKey {
   readonly id: string;
@@ -349,6 +377,100 @@ export const configVariables = {
     expected: 'an integer between 1000 and 100000000',
     meaning: 'Retention of the audit trail: the newest this many records are kept, older ones dropped; verification then starts at the oldest kept record. Export (GET /api/v1/audit/export) before they go if you must keep more.',
     schema: integerBetween(1000, 100_000_000),
+  },
+  oidcIssuer: {
+    env: 'FLOTILLA_OIDC_ISSUER',
+    default: undefined,
+    expected: 'the issuer URL of the OpenID Provider (https://, or http:// on a loopback address), without query or fragment',
+    meaning:
+      'The OpenID Provider every caller must come from (Keycloak, Dex, Entra ID, Okta, ...). The hub reads its discovery document at <issuer>/.well-known/openid-configuration and verifies bearer tokens against its JWKS; browser login goes through it. Nothing but health, metrics and login is served without an identity from it.',
+    schema: providerUrl,
+  },
+  oidcAudience: {
+    env: 'FLOTILLA_OIDC_AUDIENCE',
+    default: 'flotilla-hub',
+    expected: 'a name or URI of 1 to 128 characters (letters, digits, _ : . / -)',
+    meaning: 'The `aud` a bearer token must carry: tokens issued for another client or API are refused. With Keycloak this is an audience mapper\'s value, with Dex the client id.',
+    schema: claimName,
+  },
+  oidcClientId: {
+    env: 'FLOTILLA_OIDC_CLIENT_ID',
+    default: 'flotilla-hub',
+    expected: 'a client id of 1 to 128 characters (letters, digits, _ : . / -)',
+    meaning: 'The hub\'s client id at the provider, for browser login (a confidential client with the authorization code flow).',
+    schema: claimName,
+  },
+  oidcClientSecret: {
+    env: 'FLOTILLA_OIDC_CLIENT_SECRET',
+    default: '',
+    expected: 'the client secret the provider gave the hub, or empty for a public client',
+    meaning: 'The hub\'s client secret at the provider (client_secret_basic). Never logged or printed.',
+    schema: z.string().max(4096),
+    display: (raw) => `a value of ${raw.length} characters, not shown`,
+  },
+  oidcGroupsClaim: {
+    env: 'FLOTILLA_OIDC_GROUPS_CLAIM',
+    default: 'groups',
+    expected: 'a claim name of 1 to 128 characters (letters, digits, _ : . / -)',
+    meaning: 'The token claim holding the caller\'s groups (a list of strings), from which roles and tenants are read.',
+    schema: claimName,
+  },
+  oidcGroupsPrefix: {
+    env: 'FLOTILLA_OIDC_GROUPS_PREFIX',
+    default: 'flotilla-',
+    expected: 'a prefix of 1 to 128 characters (letters, digits, _ : . / -)',
+    meaning: 'Groups `<prefix>admin`, `<prefix>operator` and `<prefix>viewer` give the roles; `<prefix>tenant-<name>` makes the caller a member of tenant `<name>`. Other groups give nothing.',
+    schema: claimName,
+  },
+  oidcAlgorithms: {
+    env: 'FLOTILLA_OIDC_ALGORITHMS',
+    default: 'RS256,PS256,ES256,EdDSA',
+    expected: `a comma-separated list of ${TOKEN_ALGORITHMS.join(', ')}`,
+    meaning: 'The JWS algorithms a bearer token may be signed with. Only asymmetric algorithms can be allowed: `none` and the shared-secret HS* never are.',
+    schema: tokenAlgorithms,
+  },
+  oidcClockToleranceS: {
+    env: 'FLOTILLA_OIDC_CLOCK_TOLERANCE_S',
+    default: '30',
+    expected: 'an integer number of seconds between 0 and 300',
+    meaning: 'Clock skew allowed between the hub and the provider when checking a token\'s `exp`, `nbf` and `iat`.',
+    schema: integerBetween(0, 300),
+  },
+  publicUrl: {
+    env: 'FLOTILLA_PUBLIC_URL',
+    default: 'http://127.0.0.1:8080',
+    expected: 'the URL people reach the hub at (https://, or http:// on a loopback address), without query or fragment',
+    meaning:
+      'Where browsers reach the hub: login sends them back to <url>/auth/callback and logout to <url>/, both of which must be registered at the provider for the hub\'s client. An https URL makes the session cookie Secure.',
+    schema: providerUrl,
+  },
+  oidcScopes: {
+    env: 'FLOTILLA_OIDC_SCOPES',
+    default: 'openid email groups offline_access',
+    expected: 'a space-separated list of scopes including openid',
+    meaning: 'Scopes the browser login asks for. `groups` is what Dex needs for the groups claim; Keycloak maps groups through a client scope instead (drop `groups` there). `offline_access` asks for a refresh token.',
+    schema: z.string().regex(/^[\x21\x23-\x5B\x5D-\x7E]+( [\x21\x23-\x5B\x5D-\x7E]+)*$/).refine((raw) => raw.split(' ').includes('openid')),
+  },
+  sessionTtlS: {
+    env: 'FLOTILLA_SESSION_TTL_S',
+    default: '28800',
+    expected: 'an integer number of seconds between 300 and 604800',
+    meaning: 'Longest life of a browser session, refreshes included; then the user logs in again.',
+    schema: integerBetween(300, 604_800),
+  },
+  sessionIdleS: {
+    env: 'FLOTILLA_SESSION_IDLE_S',
+    default: '3600',
+    expected: 'an integer number of seconds between 60 and 604800',
+    meaning: 'A browser session unused for this long ends.',
+    schema: integerBetween(60, 604_800),
+  },
+  metricsPublic: {
+    env: 'FLOTILLA_METRICS_PUBLIC',
+    default: 'true',
+    expected: 'true or false',
+    meaning: '`true` serves /metrics without a token, for a Prometheus scraping inside the cluster network; `false` requires a token of role viewer or more.',
+    schema: z.enum(['true', 'false']).transform((raw) => raw === 'true'),
   },
 } as const satisfies Record<string, ConfigVariable<unknown>>;
 

@@ -5,8 +5,8 @@ import { parseConfig } from './parse-config.ts';
 
 const KEY = Buffer.alloc(32, 7).toString('base64');
 const OLD_KEY = Buffer.alloc(32, 9).toString('base64');
-/** The one variable without a default. */
-const REQUIRED = { FLOTILLA_ENCRYPTION_KEYS: `k1:${KEY}` };
+/** The variables without a default. */
+const REQUIRED = { FLOTILLA_ENCRYPTION_KEYS: `k1:${KEY}`, FLOTILLA_OIDC_ISSUER: 'https://login.example.com/realms/ops' };
 
 describe('parseConfig', () => {
   it('gives the documented defaults for an empty environment, frozen', () => {
@@ -48,6 +48,19 @@ describe('parseConfig', () => {
         failoverGuardLostFraction: 0.5,
         failoverGuardLostZones: 2,
         auditKeepRecords: 1000000,
+        oidcIssuer: 'https://login.example.com/realms/ops',
+        oidcAudience: 'flotilla-hub',
+        oidcClientId: 'flotilla-hub',
+        oidcClientSecret: '',
+        oidcGroupsClaim: 'groups',
+        oidcGroupsPrefix: 'flotilla-',
+        oidcAlgorithms: ['RS256', 'PS256', 'ES256', 'EdDSA'],
+        oidcClockToleranceS: 30,
+        publicUrl: 'http://127.0.0.1:8080',
+        oidcScopes: 'openid email groups offline_access',
+        sessionTtlS: 28800,
+        sessionIdleS: 3600,
+        metricsPublic: true,
       },
     });
     expect(result.ok && Object.isFrozen(result.config)).toBe(true);
@@ -76,6 +89,12 @@ describe('parseConfig', () => {
     ['FLOTILLA_FAILOVER_GUARD_LOST_FRACTION', '0.34', { failoverGuardLostFraction: 0.34 }],
     ['FLOTILLA_FAILOVER_GUARD_LOST_FRACTION', '1', { failoverGuardLostFraction: 1 }],
     ['FLOTILLA_FAILOVER_EVICTION_INTERVAL_MS', '2000', { failoverEvictionIntervalMs: 2000 }],
+    ['FLOTILLA_OIDC_ISSUER', 'http://127.0.0.1:5556/dex', { oidcIssuer: 'http://127.0.0.1:5556/dex' }],
+    ['FLOTILLA_OIDC_ISSUER', 'http://localhost:8180/realms/flotilla', { oidcIssuer: 'http://localhost:8180/realms/flotilla' }],
+    ['FLOTILLA_OIDC_ALGORITHMS', 'ES256, RS256,ES256', { oidcAlgorithms: ['ES256', 'RS256'] }],
+    ['FLOTILLA_OIDC_SCOPES', 'openid email offline_access', { oidcScopes: 'openid email offline_access' }],
+    ['FLOTILLA_PUBLIC_URL', 'https://fleet.example.com/flotilla', { publicUrl: 'https://fleet.example.com/flotilla' }],
+    ['FLOTILLA_METRICS_PUBLIC', 'false', { metricsPublic: false }],
     [
       'FLOTILLA_ENCRYPTION_KEYS',
       `new:${KEY}, old-1:${OLD_KEY}`,
@@ -140,6 +159,12 @@ describe('parseConfig', () => {
     ['FLOTILLA_FAILOVER_GUARD_LOST_FRACTION', '1.5', 'FLOTILLA_FAILOVER_GUARD_LOST_FRACTION must be a decimal number above 0 and at most 1, such as 0.5 (got "1.5")'],
     ['FLOTILLA_FAILOVER_GUARD_LOST_FRACTION', '50%', 'FLOTILLA_FAILOVER_GUARD_LOST_FRACTION must be a decimal number above 0 and at most 1, such as 0.5 (got "50%")'],
     ['FLOTILLA_FAILOVER_EVICTION_BURST', '0', 'FLOTILLA_FAILOVER_EVICTION_BURST must be an integer between 1 and 100000 (got "0")'],
+    ['FLOTILLA_OIDC_ISSUER', 'http://login.example.com', 'FLOTILLA_OIDC_ISSUER must be the issuer URL of the OpenID Provider (https://, or http:// on a loopback address), without query or fragment (got "http://login.example.com")'],
+    ['FLOTILLA_OIDC_ISSUER', 'https://login.example.com/?realm=x', 'FLOTILLA_OIDC_ISSUER must be the issuer URL of the OpenID Provider (https://, or http:// on a loopback address), without query or fragment (got "https://login.example.com/?realm=x")'],
+    ['FLOTILLA_OIDC_ALGORITHMS', 'RS256,HS256', 'FLOTILLA_OIDC_ALGORITHMS must be a comma-separated list of RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512, EdDSA (got "RS256,HS256")'],
+    ['FLOTILLA_OIDC_ALGORITHMS', 'none', 'FLOTILLA_OIDC_ALGORITHMS must be a comma-separated list of RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512, EdDSA (got "none")'],
+    ['FLOTILLA_OIDC_SCOPES', 'email groups', 'FLOTILLA_OIDC_SCOPES must be a space-separated list of scopes including openid (got "email groups")'],
+    ['FLOTILLA_PUBLIC_URL', 'http://fleet.example.com', 'FLOTILLA_PUBLIC_URL must be the URL people reach the hub at (https://, or http:// on a loopback address), without query or fragment (got "http://fleet.example.com")'],
   ])('rejects %s=%j with one clear line', (variable, value, line) => {
     const result = parseConfig({ ...REQUIRED, [variable]: value });
     expect(result.ok).toBe(false);
@@ -158,11 +183,18 @@ describe('parseConfig', () => {
     expect(JSON.stringify(result)).not.toContain('hunter2');
   });
 
-  it('requires an encryption key, saying how to make one', () => {
+  it('requires an encryption key and an OpenID Provider, saying what they look like', () => {
     const result = parseConfig({});
     const lines = result.ok ? [] : result.issues.map(formatConfigIssue);
-    expect(lines).toHaveLength(1);
+    expect(lines).toHaveLength(2);
     expect(lines[0]).toMatch(/^flotilla: invalid configuration: FLOTILLA_ENCRYPTION_KEYS is required: .*openssl rand -base64 32/);
+    expect(lines[1]).toMatch(/^flotilla: invalid configuration: FLOTILLA_OIDC_ISSUER is required: it must be the issuer URL of the OpenID Provider/);
+  });
+
+  it('never prints a client secret', () => {
+    const result = parseConfig({ ...REQUIRED, FLOTILLA_OIDC_CLIENT_SECRET: 'x'.repeat(5000) });
+    expect(result.ok).toBe(false);
+    expect(JSON.stringify(result)).not.toContain('x'.repeat(20));
   });
 
   it.each([
@@ -172,7 +204,7 @@ describe('parseConfig', () => {
     ['an id with capitals', `K1:${KEY}`],
     ['a trailing comma', `k1:${KEY},`],
   ])('rejects FLOTILLA_ENCRYPTION_KEYS with %s, never printing the key', (_, value) => {
-    const result = parseConfig({ FLOTILLA_ENCRYPTION_KEYS: value });
+    const result = parseConfig({ ...REQUIRED, FLOTILLA_ENCRYPTION_KEYS: value });
     const lines = result.ok ? [] : result.issues.map(formatConfigIssue);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain('FLOTILLA_ENCRYPTION_KEYS must be a comma-separated list of id:key pairs');

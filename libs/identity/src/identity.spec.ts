@@ -20,6 +20,7 @@ describe('identityFromClaims', () => {
     ['groups that are not strings', { sub: 'x', groups: [1, { admin: true }, null] }],
     ['a role-like group of another prefix', { sub: 'x', groups: ['admin', 'flotilla-root', 'flotilla-admins'] }],
     ['no subject at all', { groups: ['flotilla-admin'] }],
+    ['a subject posing as the hub\'s automation', { sub: 'system:failover', groups: ['flotilla-admin'] }],
   ])('gives no role (deny) for %s', (_what, claims) => {
     expect(identityFromClaims(claims).role).toBeUndefined();
   });

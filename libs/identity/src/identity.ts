@@ -46,7 +46,10 @@ export function identityFromClaims(claims: Readonly<Record<string, unknown>>, ma
       tenants.add(rest.slice('tenant-'.length));
     }
   }
-  const subject = typeof claims.sub === 'string' && claims.sub !== '' ? claims.sub : typeof claims.client_id === 'string' ? `client:${claims.client_id}` : '';
+  const named = typeof claims.sub === 'string' && claims.sub !== '' ? claims.sub : typeof claims.client_id === 'string' ? `client:${claims.client_id}` : '';
+  // `system:<controller>` names the hub's own automation in events and the audit trail: a
+  // token may not pass itself off as one.
+  const subject = named.startsWith('system:') ? '' : named;
   return {
     subject,
     ...(typeof claims.email === 'string' ? { email: claims.email } : {}),

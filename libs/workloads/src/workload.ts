@@ -121,6 +121,8 @@ export interface WorkloadRecord {
   readonly sealedSecrets?: SealedSecret;
   /** Set when deletion was asked for and copies are being removed. */
   readonly deletionRequestedAt?: string;
+  /** Who made this generation (created or last updated it): the caller's subject. */
+  readonly changedBy?: string;
 }
 
 /** The stored placement of one workload: the latest decision, and which generation it was for. */
@@ -139,6 +141,12 @@ export interface PlacementHistoryEntry {
   /** Why it was placed again: 'Created', 'Updated', 'ClusterChanged', 'Retried'… */
   readonly reason: string;
   readonly summary: string;
+  /**
+   * Who caused it: the subject who made the generation (Created, Updated), or the controller
+   * (`system:failover`, `system:placement` for resyncs and cluster changes). Absent in entries
+   * written before it was recorded.
+   */
+  readonly by?: string;
 }
 
 export type StatusValue = 'True' | 'False' | 'Unknown';

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { testOidcEnv } from '../../oidc/test-tokens.ts';
 import { TEST_ENCRYPTION_KEYS } from './test-encryption-key.ts';
 
 /** The built entry point, as `npm start` runs it. */
@@ -15,9 +16,10 @@ export class HubProcess {
 
   constructor(env: Record<string, string>) {
     // Nothing from the test's environment leaks in (a stray PORT or NODE_OPTIONS would change
-    // what is being tested), except PATH. A test key ring unless the test gives its own.
+    // what is being tested), except PATH. A test key ring and the run's test OpenID Provider
+    // unless the test gives its own.
     this.child = spawn(process.execPath, [HUB_MAIN], {
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', FLOTILLA_ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS, ...env },
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', FLOTILLA_ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS, ...testOidcEnv(), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child.stdout?.on('data', (chunk: Buffer) => {

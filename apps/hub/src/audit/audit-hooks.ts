@@ -4,9 +4,11 @@ import type { AuditLog } from './audit-log.ts';
 
 const CHANGES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-/** The actor of a request. There is no login yet (the identity issue): everyone is `anonymous`. */
-export function requestActor(_request: FastifyRequest): AuditEntry['actor'] {
-  return { subject: 'anonymous' };
+/** The actor of a request: the verified caller, or `anonymous` when the request had no valid identity. */
+export function requestActor(request: FastifyRequest): AuditEntry['actor'] {
+  const identity = request.identity;
+  if (identity === null) return { subject: 'anonymous' };
+  return { subject: identity.subject, ...(identity.email === undefined ? {} : { email: identity.email }), groups: identity.groups };
 }
 
 /** What a route acts on, from its parameters: a workload `namespace/name`, a cluster name, or the collection. */
@@ -33,13 +35,13 @@ export function outcomeOf(status: number): AuditOutcome {
 
 /**
  * Records every request that changes something (POST, PUT, PATCH, DELETE), whatever its
- * outcome, after the response: actor, `METHOD /route`, target, outcome and status, request id,
+ * outcome, and every denied request (401, 403) of any method, after the response: actor, `METHOD /route`, target, outcome and status, request id,
  * source address, and the digest of the body (never the body: it may hold credentials or
  * Secret values). A Fastify hook, so requests Nest never routes are recorded too.
  */
 export function installAuditHooks(fastify: FastifyInstance, audit: AuditLog, onError: (error: unknown) => void): void {
   fastify.addHook('onResponse', (request, reply, done) => {
-    if (!CHANGES.has(request.method)) return done();
+    if (!CHANGES.has(request.method) && reply.statusCode !== 401 && reply.statusCode !== 403) return done();
     const route = request.routeOptions.url ?? request.url.split('?')[0] ?? '';
     const params = (request.params ?? {}) as Record<string, string>;
     const entry: AuditEntry = {

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { type AuditEntry, type AuditRecord, type ChainVerdict, GENESIS, sealEntry, verifyChain } from '../../../../libs/audit/src/index.ts';
+import { type AuditEntry, type AuditOutcome, type AuditRecord, type ChainVerdict, GENESIS, sealEntry, verifyChain } from '../../../../libs/audit/src/index.ts';
 import type { Config } from '../../../../libs/config/src/index.ts';
 import { HUB_CONFIG } from '../config/hub-config.token.ts';
 import { REDIS } from '../redis/redis.token.ts';
@@ -23,6 +23,7 @@ type AppendCommand = (list: string, head: string, expectedSeq: number, record: s
 export interface AuditQuery {
   readonly actor?: string;
   readonly action?: string;
+  readonly outcome?: AuditOutcome;
   readonly kind?: string;
   readonly name?: string;
   /** ISO 8601, inclusive. */
@@ -81,6 +82,7 @@ export class AuditLog {
       for (const r of page) {
         if (query.actor !== undefined && r.actor.subject !== query.actor) continue;
         if (query.action !== undefined && !r.action.includes(query.action)) continue;
+        if (query.outcome !== undefined && r.outcome !== query.outcome) continue;
         if (query.kind !== undefined && r.target.kind !== query.kind) continue;
         if (query.name !== undefined && r.target.name !== query.name) continue;
         if (query.since !== undefined && r.time < query.since) continue;

@@ -1,7 +1,10 @@
 import { Controller, Get, Header, Query } from '@nestjs/common';
-import type { AuditRecord, ChainVerdict } from '../../../../libs/audit/src/index.ts';
+import type { AuditOutcome, AuditRecord, ChainVerdict } from '../../../../libs/audit/src/index.ts';
 import { type InvalidParam, ValidationError } from '../../../../libs/errors/src/index.ts';
 import { AuditLog, type AuditQuery } from './audit-log.ts';
+import { Access } from '../auth/access.ts';
+
+const OUTCOMES: readonly AuditOutcome[] = ['Succeeded', 'Denied', 'Failed'];
 
 const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?Z$/;
 
@@ -10,11 +13,13 @@ const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?Z$/;
 export class AuditController {
   constructor(private readonly audit: AuditLog) {}
 
-  /** GET /api/v1/audit?actor=&action=&kind=&name=&since=&until=&limit= (newest first). */
+  /** GET /api/v1/audit?actor=&action=&outcome=&kind=&name=&since=&until=&limit= (newest first). */
+  @Access('admin')
   @Get()
   async list(
     @Query('actor') actor?: string,
     @Query('action') action?: string,
+    @Query('outcome') outcome?: string,
     @Query('kind') kind?: string,
     @Query('name') name?: string,
     @Query('since') since?: string,
@@ -28,20 +33,23 @@ export class AuditController {
     for (const [field, value] of [['actor', actor], ['action', action], ['kind', kind], ['name', name]] as const) {
       if (value !== undefined && (value.length === 0 || value.length > 256)) invalid.push({ name: `query.${field}`, reason: 'must be 1 to 256 characters' });
     }
+    if (outcome !== undefined && !OUTCOMES.includes(outcome as AuditOutcome)) invalid.push({ name: 'query.outcome', reason: `must be one of ${OUTCOMES.join(', ')}` });
     const count = limit === undefined ? 100 : /^\d{1,4}$/.test(limit) ? Number(limit) : Number.NaN;
     if (!(count >= 1 && count <= 1000)) invalid.push({ name: 'query.limit', reason: 'must be an integer between 1 and 1000' });
     if (invalid.length > 0) throw new ValidationError(invalid);
-    const query: AuditQuery = { limit: count, ...(actor ? { actor } : {}), ...(action ? { action } : {}), ...(kind ? { kind } : {}), ...(name ? { name } : {}), ...(since ? { since } : {}), ...(until ? { until } : {}) };
+    const query: AuditQuery = { limit: count, ...(actor ? { actor } : {}), ...(action ? { action } : {}), ...(outcome ? { outcome: outcome as AuditOutcome } : {}), ...(kind ? { kind } : {}), ...(name ? { name } : {}), ...(since ? { since } : {}), ...(until ? { until } : {}) };
     return { items: await this.audit.list(query) };
   }
 
   /** Verifies every kept record against its hash and its predecessor; names the first broken link. */
+  @Access('admin')
   @Get('verify')
   async verify(): Promise<ChainVerdict & { head?: number }> {
     return this.audit.verify();
   }
 
   /** Every kept record, oldest first, one JSON object per line. */
+  @Access('admin')
   @Get('export')
   @Header('content-type', 'application/x-ndjson')
   async export(): Promise<string> {

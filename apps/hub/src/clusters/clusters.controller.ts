@@ -5,6 +5,7 @@ import { singleQuery } from '../http/single-query.ts';
 import { ClusterRegistry, type DeregisterResult } from './cluster-registry.ts';
 import type { ClusterView } from './cluster-view.ts';
 import { etagOf, versionFromIfMatch } from './if-match.ts';
+import { Access } from '../auth/access.ts';
 
 
 function purgeFlag(value: unknown): boolean {
@@ -19,6 +20,7 @@ function purgeFlag(value: unknown): boolean {
 export class ClustersController {
   constructor(private readonly registry: ClusterRegistry) {}
 
+  @Access('admin')
   @Post()
   @HttpCode(201)
   async register(@Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply): Promise<ClusterView> {
@@ -27,11 +29,13 @@ export class ClustersController {
     return view;
   }
 
+  @Access('viewer')
   @Get()
   async list(@Query('labelSelector') labelSelector: unknown): Promise<{ items: ClusterView[] }> {
     return { items: await this.registry.list(singleQuery(labelSelector, 'labelSelector')) };
   }
 
+  @Access('viewer')
   @Get(':name')
   async get(@Param('name') name: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<ClusterView> {
     const view = await this.registry.get(name);
@@ -39,6 +43,7 @@ export class ClustersController {
     return view;
   }
 
+  @Access('admin')
   @Patch(':name')
   async update(
     @Param('name') name: string,
@@ -52,6 +57,7 @@ export class ClustersController {
   }
 
   /** Cordon: the cluster keeps what runs there and gets nothing new (an action for `PATCH {cordoned: true}`). */
+  @Access('operator')
   @Post(':name/cordon')
   @HttpCode(200)
   async cordon(@Param('name') name: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<ClusterView> {
@@ -60,6 +66,7 @@ export class ClustersController {
     return view;
   }
 
+  @Access('operator')
   @Post(':name/uncordon')
   @HttpCode(200)
   async uncordon(@Param('name') name: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<ClusterView> {
@@ -68,6 +75,7 @@ export class ClustersController {
     return view;
   }
 
+  @Access('admin')
   @Put(':name/credentials')
   async rotateCredentials(
     @Param('name') name: string,
@@ -80,6 +88,7 @@ export class ClustersController {
     return view;
   }
 
+  @Access('admin')
   @Post(':name/credentials/reseal')
   @HttpCode(200)
   async resealCredentials(@Param('name') name: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<ClusterView> {
@@ -88,6 +97,7 @@ export class ClustersController {
     return view;
   }
 
+  @Access('admin')
   @Delete(':name')
   async deregister(@Param('name') name: string, @Query('purge') purge: unknown): Promise<DeregisterResult> {
     return this.registry.deregister(name, purgeFlag(purge));

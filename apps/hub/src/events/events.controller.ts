@@ -2,6 +2,10 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ValidationError, type InvalidParam } from '../../../../libs/errors/src/index.ts';
 import type { FlotillaEvent } from '../../../../libs/events/src/index.ts';
 import { EventsService } from './events.service.ts';
+import { Access } from '../auth/access.ts';
+import { Caller } from '../auth/caller.decorator.ts';
+import { TenantScope } from '../auth/tenant-scope.ts';
+import type { Identity } from '../../../../libs/identity/src/index.ts';
 
 // A cluster name, or `<namespace>/<name>` of a workload.
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,252}(\/[A-Za-z0-9][A-Za-z0-9._-]{0,252})?$/;
@@ -9,13 +13,18 @@ const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,252}(\/[A-Za-z0-9][A-Za-z0-9._-]{0,25
 /** GET /api/v1/events?kind=Cluster&name=member-a&limit=100 (or kind=Workload&name=shop/web): newest first. */
 @Controller('api/v1/events')
 export class EventsController {
-  constructor(private readonly events: EventsService) {}
+  constructor(
+    private readonly events: EventsService,
+    private readonly tenants: TenantScope,
+  ) {}
 
+  @Access('viewer')
   @Get()
   async list(
-    @Query('kind') kind?: string,
-    @Query('name') name?: string,
-    @Query('limit') limit?: string,
+    @Query('kind') kind: string | undefined,
+    @Query('name') name: string | undefined,
+    @Query('limit') limit: string | undefined,
+    @Caller() caller: Identity,
   ): Promise<{ items: FlotillaEvent[] }> {
     const invalid: InvalidParam[] = [];
     if (kind !== undefined && !/^[A-Z][A-Za-z]{0,62}$/.test(kind)) invalid.push({ name: 'query.kind', reason: 'must be a kind such as Cluster' });
@@ -24,6 +33,9 @@ export class EventsController {
     const count = limit === undefined ? 100 : /^\d{1,4}$/.test(limit) ? Number(limit) : Number.NaN;
     if (!(count >= 1 && count <= 1000)) invalid.push({ name: 'query.limit', reason: 'must be an integer between 1 and 1000' });
     if (invalid.length > 0) throw new ValidationError(invalid);
-    return { items: await this.events.list({ kind, name, limit: count }) };
+    // Events about workloads outside the caller's tenants are left out; cluster events are for all.
+    const workload = caller.role === 'admin' ? undefined : await this.tenants.workloadFilter(caller);
+    const visible = workload && ((event: FlotillaEvent) => event.object.kind !== 'Workload' || workload(event.object.name));
+    return { items: await this.events.list({ kind, name, limit: count, ...(visible ? { visible } : {}) }) };
   }
 }

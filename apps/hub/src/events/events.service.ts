@@ -15,6 +15,8 @@ export interface EventQuery {
   readonly name?: string;
   /** @defaultValue 100 */
   readonly limit?: number;
+  /** Only events this accepts (tenant isolation); the limit counts these. */
+  readonly visible?: (event: FlotillaEvent) => boolean;
 }
 
 /**
@@ -57,16 +59,17 @@ export class EventsService {
   /** Newest first. With kind and name: that object's events; otherwise all (filtered by kind). */
   async list(query: EventQuery = {}): Promise<FlotillaEvent[]> {
     const limit = query.limit ?? 100;
+    const visible = query.visible ?? (() => true);
     if (query.kind !== undefined && query.name !== undefined) {
-      return this.read(this.objectKey({ kind: query.kind, name: query.name }), limit);
+      return (await this.read(this.objectKey({ kind: query.kind, name: query.name }), limit)).filter(visible);
     }
-    if (query.kind === undefined) return this.read(this.allKey(), limit);
-    // Filter the hub-wide stream by kind, reading in pages until enough are found.
+    if (query.kind === undefined && query.visible === undefined) return this.read(this.allKey(), limit);
+    // Filter the hub-wide stream, reading in pages until enough are found.
     const out: FlotillaEvent[] = [];
     let end = '+';
     while (out.length < limit) {
       const page = await this.read(this.allKey(), 500, end);
-      out.push(...page.filter((e) => e.object.kind === query.kind));
+      out.push(...page.filter((e) => (query.kind === undefined || e.object.kind === query.kind) && visible(e)));
       if (page.length < 500) break;
       end = `(${page[page.length - 1]?.id ?? '0'}`;
     }

@@ -93,21 +93,21 @@ export class FailoverOperator {
     };
   }
 
-  async fence(cluster: string): Promise<ClusterFence> {
+  async fence(cluster: string, actor = 'operator'): Promise<ClusterFence> {
     await this.store.get({ kind: CLUSTER_KIND, id: cluster });
     const existing = await this.store.find<ClusterFence>({ kind: FENCE_KIND, id: cluster });
     if (existing) return existing.data;
     const fence: ClusterFence = { cluster, since: Date.now() };
     await this.store.create({ kind: FENCE_KIND, id: cluster }, fence);
-    await this.events.record({ type: 'Warning', reason: 'Fenced', message: `cluster ${cluster} declared fenced by an operator: stateful workloads may fail over once the grace period has passed`, object: { kind: 'Cluster', name: cluster }, actor: 'operator' });
+    await this.events.record({ type: 'Warning', reason: 'Fenced', message: `cluster ${cluster} declared fenced by an operator: stateful workloads may fail over once the grace period has passed`, object: { kind: 'Cluster', name: cluster }, actor });
     return fence;
   }
 
-  async unfence(cluster: string): Promise<void> {
+  async unfence(cluster: string, actor = 'operator'): Promise<void> {
     const existing = await this.store.find<ClusterFence>({ kind: FENCE_KIND, id: cluster });
     if (!existing) throw new NotFoundException(`cluster ${cluster} is not fenced`);
     await this.store.delete(existing.key, existing.version);
-    await this.events.record({ type: 'Normal', reason: 'Unfenced', message: `cluster ${cluster} no longer declared fenced`, object: { kind: 'Cluster', name: cluster }, actor: 'operator' });
+    await this.events.record({ type: 'Normal', reason: 'Unfenced', message: `cluster ${cluster} no longer declared fenced`, object: { kind: 'Cluster', name: cluster }, actor });
   }
 
   /**
@@ -115,12 +115,12 @@ export class FailoverOperator {
    * controller to move everything on it elsewhere, within its limits, keeping each old copy
    * until its replacement is Available. Idempotent. Ends with uncordon or {@link undrain}.
    */
-  async drain(cluster: string): Promise<DrainView> {
+  async drain(cluster: string, actor = 'operator'): Promise<DrainView> {
     await this.registry.update(cluster, { cordoned: true }, undefined);
     if (!(await this.store.find<ClusterDrain>({ kind: DRAIN_KIND, id: cluster }))) {
       try {
         await this.store.create({ kind: DRAIN_KIND, id: cluster }, { cluster, since: Date.now() } satisfies ClusterDrain);
-        await this.events.record({ type: 'Normal', reason: 'DrainStarted', message: `cluster ${cluster} cordoned and being drained by an operator: its workloads move elsewhere`, object: { kind: 'Cluster', name: cluster }, actor: 'operator' });
+        await this.events.record({ type: 'Normal', reason: 'DrainStarted', message: `cluster ${cluster} cordoned and being drained by an operator: its workloads move elsewhere`, object: { kind: 'Cluster', name: cluster }, actor });
       } catch (error) {
         // A concurrent drain of the same cluster created it first: the same outcome.
         if (!(await this.store.find({ kind: DRAIN_KIND, id: cluster }))) throw error;
@@ -151,27 +151,27 @@ export class FailoverOperator {
   }
 
   /** Stops a drain; the cluster stays cordoned (uncordon ends a drain too). */
-  async undrain(cluster: string): Promise<void> {
+  async undrain(cluster: string, actor = 'operator'): Promise<void> {
     const existing = await this.store.find<ClusterDrain>({ kind: DRAIN_KIND, id: cluster });
     if (!existing) throw new NotFoundException(`cluster ${cluster} is not being drained`);
     await this.store.delete(existing.key, existing.version);
-    await this.events.record({ type: 'Normal', reason: 'DrainStopped', message: `drain of cluster ${cluster} stopped by an operator (still cordoned)`, object: { kind: 'Cluster', name: cluster }, actor: 'operator' });
+    await this.events.record({ type: 'Normal', reason: 'DrainStopped', message: `drain of cluster ${cluster} stopped by an operator (still cordoned)`, object: { kind: 'Cluster', name: cluster }, actor });
   }
 
-  async force(namespace: string, name: string): Promise<WorkloadFailoverOverride> {
+  async force(namespace: string, name: string, actor = 'operator'): Promise<WorkloadFailoverOverride> {
     const id = await this.workload(namespace, name);
     const next = await this.update(id, (o) => ({ ...o, forced: true }));
-    await this.events.record({ type: 'Warning', reason: 'FailoverForced', message: `failover of workload ${workloadDisplayName(namespace, name)} forced by an operator, without fencing confirmation`, object: { kind: 'Workload', name: workloadDisplayName(namespace, name) }, actor: 'operator' });
+    await this.events.record({ type: 'Warning', reason: 'FailoverForced', message: `failover of workload ${workloadDisplayName(namespace, name)} forced by an operator, without fencing confirmation`, object: { kind: 'Workload', name: workloadDisplayName(namespace, name) }, actor });
     return next;
   }
 
-  async confirmPurge(namespace: string, name: string, body: unknown): Promise<WorkloadFailoverOverride> {
+  async confirmPurge(namespace: string, name: string, body: unknown, actor = 'operator'): Promise<WorkloadFailoverOverride> {
     const cluster = typeof body === 'object' && body !== null && 'cluster' in body && typeof body.cluster === 'string' ? body.cluster : undefined;
     if (!cluster) throw new ValidationError([{ name: 'cluster', reason: 'is required: the cluster whose old copy may be removed' }]);
     if (!(await this.store.find({ kind: CLUSTER_KIND, id: cluster }))) throw new ValidationError([{ name: 'cluster', reason: 'is not a registered cluster' }]);
     const id = await this.workload(namespace, name);
     const next = await this.update(id, (o) => ({ ...o, purgeConfirmed: [...new Set([...o.purgeConfirmed, cluster])].sort() }));
-    await this.events.record({ type: 'Normal', reason: 'PurgeConfirmed', message: `removal of workload ${workloadDisplayName(namespace, name)}'s old copy on ${cluster} confirmed by an operator`, object: { kind: 'Workload', name: workloadDisplayName(namespace, name) }, actor: 'operator' });
+    await this.events.record({ type: 'Normal', reason: 'PurgeConfirmed', message: `removal of workload ${workloadDisplayName(namespace, name)}'s old copy on ${cluster} confirmed by an operator`, object: { kind: 'Workload', name: workloadDisplayName(namespace, name) }, actor });
     return next;
   }
 

@@ -1,55 +1,92 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { type ClusterFence, type DrainView, type FailoverView, FailoverOperator, type WorkloadFailoverOverride } from './failover-operator.ts';
+import { Access } from '../auth/access.ts';
+import { Caller } from '../auth/caller.decorator.ts';
+import { TenantScope } from '../auth/tenant-scope.ts';
+import type { Identity } from '../../../../libs/identity/src/index.ts';
 
-/** The failover controller's state, and the operator's say in it. */
+/** Stands for a workload of another tenant where the failover state names one (the cause of a preemption). */
+const OTHER_TENANT = '(another tenant)';
+
+/**
+ * The failover controller's state, and the operator's say in it. Clusters are for everyone;
+ * what concerns workloads is shown and changed only within the caller's tenants.
+ */
 @Controller('api/v1')
 export class FailoverApiController {
-  constructor(private readonly operator: FailoverOperator) {}
+  constructor(
+    private readonly operator: FailoverOperator,
+    private readonly tenants: TenantScope,
+  ) {}
 
+  @Access('viewer')
   @Get('failover')
-  async view(): Promise<FailoverView> {
-    return this.operator.view();
+  async view(@Caller() caller: Identity): Promise<FailoverView> {
+    const view = await this.operator.view();
+    if (caller.role === 'admin') return view;
+    const visible = await this.tenants.workloadFilter(caller);
+    return {
+      ...view,
+      workloads: Object.fromEntries(
+        Object.entries(view.workloads)
+          .filter(([name]) => visible(name))
+          .map(([name, record]) => [name, { ...record, preempted: record.preempted.map((p) => ({ ...p, by: visible(p.by) ? p.by : OTHER_TENANT })) }]),
+      ),
+      overrides: view.overrides.filter((o) => visible(o.workload)),
+    };
   }
 
+  @Access('operator')
   @Post('clusters/:name/fence')
   @HttpCode(200)
-  async fence(@Param('name') name: string): Promise<ClusterFence> {
-    return this.operator.fence(name);
+  async fence(@Param('name') name: string, @Caller() caller: Identity): Promise<ClusterFence> {
+    return this.operator.fence(name, caller.subject);
   }
 
+  @Access('operator')
   @Delete('clusters/:name/fence')
   @HttpCode(204)
-  async unfence(@Param('name') name: string): Promise<void> {
-    await this.operator.unfence(name);
+  async unfence(@Param('name') name: string, @Caller() caller: Identity): Promise<void> {
+    await this.operator.unfence(name, caller.subject);
   }
 
   /** Cordon the cluster and move everything on it elsewhere (planned failover); 202 with the drain's progress. */
+  @Access('operator')
   @Post('clusters/:name/drain')
   @HttpCode(202)
-  async drain(@Param('name') name: string): Promise<DrainView> {
-    return this.operator.drain(name);
+  async drain(@Param('name') name: string, @Caller() caller: Identity): Promise<DrainView> {
+    return this.operator.drain(name, caller.subject);
   }
 
+  @Access('viewer')
   @Get('clusters/:name/drain')
-  async drainView(@Param('name') name: string): Promise<DrainView> {
-    return this.operator.drainView(name);
+  async drainView(@Param('name') name: string, @Caller() caller: Identity): Promise<DrainView> {
+    const view = await this.operator.drainView(name);
+    if (caller.role === 'admin') return view;
+    const visible = await this.tenants.workloadFilter(caller);
+    return { ...view, remaining: view.remaining.filter(visible), pinned: view.pinned.filter(visible) };
   }
 
+  @Access('operator')
   @Delete('clusters/:name/drain')
   @HttpCode(204)
-  async undrain(@Param('name') name: string): Promise<void> {
-    await this.operator.undrain(name);
+  async undrain(@Param('name') name: string, @Caller() caller: Identity): Promise<void> {
+    await this.operator.undrain(name, caller.subject);
   }
 
+  @Access('operator')
   @Post('namespaces/:namespace/workloads/:name/failover/force')
   @HttpCode(200)
-  async force(@Param('namespace') namespace: string, @Param('name') name: string): Promise<WorkloadFailoverOverride> {
-    return this.operator.force(namespace, name);
+  async force(@Param('namespace') namespace: string, @Param('name') name: string, @Caller() caller: Identity): Promise<WorkloadFailoverOverride> {
+    await this.tenants.assertWorkloadVisible(caller, namespace, name);
+    return this.operator.force(namespace, name, caller.subject);
   }
 
+  @Access('operator')
   @Post('namespaces/:namespace/workloads/:name/failover/confirm-purge')
   @HttpCode(200)
-  async confirmPurge(@Param('namespace') namespace: string, @Param('name') name: string, @Body() body: unknown): Promise<WorkloadFailoverOverride> {
-    return this.operator.confirmPurge(namespace, name, body);
+  async confirmPurge(@Param('namespace') namespace: string, @Param('name') name: string, @Body() body: unknown, @Caller() caller: Identity): Promise<WorkloadFailoverOverride> {
+    await this.tenants.assertWorkloadVisible(caller, namespace, name);
+    return this.operator.confirmPurge(namespace, name, body, caller.subject);
   }
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { parseConfig } from '../../../../libs/config/src/index.ts';
 import { probePolicyFrom } from './health-probe.service.ts';
 
-const KEYS = { FLOTILLA_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 1).toString('base64')}` };
+const KEYS = { FLOTILLA_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 1).toString('base64')}`, FLOTILLA_OIDC_ISSUER: 'https://login.example.com' };
 
 function config(env: Record<string, string>) {
   const parsed = parseConfig({ ...KEYS, ...env });

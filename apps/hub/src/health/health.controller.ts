@@ -3,6 +3,7 @@ import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
 import { NotReadyError } from '../problems/not-ready-error.ts';
 import { failedChecks } from './failed-checks.ts';
 import { Readiness } from './readiness.ts';
+import { Access } from '../auth/access.ts';
 
 @Controller()
 export class HealthController {
@@ -12,6 +13,7 @@ export class HealthController {
   ) {}
 
   /** 200 while the process runs: restart me only if this fails. */
+  @Access('public')
   @Get('livez')
   @HealthCheck()
   livez(): { status: 'ok' } {
@@ -19,6 +21,7 @@ export class HealthController {
   }
 
   /** 200 when the hub can serve (Redis answers, not shutting down), else 503 problem+json. */
+  @Access('public')
   @Get('readyz')
   @HealthCheck()
   async readyz() {

@@ -9,6 +9,8 @@ import { requestIdFrom } from './request-id.ts';
 /** Headers that carry credentials; their values never reach the log. */
 export const REDACTED_PATHS = [
   'req.headers.authorization',
+  'req.query.code',
+  'req.query.state',
   'req.headers["proxy-authorization"]',
   'req.headers.cookie',
   'req.headers["x-api-key"]',
@@ -36,6 +38,8 @@ export function loggerParams(config: Config, destination?: DestinationStream): P
     // request; the fallback only matters if this middleware ever runs outside Fastify.
     genReqId: (req) => req.id ?? requestIdFrom(req.headers['x-request-id']),
     redact: { paths: [...REDACTED_PATHS], censor: '[redacted]' },
+    // The login callback's query holds the authorization code: it stays out of the log.
+    serializers: { req: (req: { url?: string }) => (req.url?.startsWith('/auth/callback') ? { ...req, url: '/auth/callback?[redacted]' } : req) },
     autoLogging: { ignore: (req) => QUIET_PATHS.has(pathOf(req)) },
     customLogLevel: (_req, res, error) =>
       error !== undefined || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',

@@ -11,6 +11,7 @@ import {
   MemberUnreachableError,
   PurgeIncompleteError,
 } from '../../../../libs/clusters/src/index.ts';
+import { ProviderUnavailableError } from '../auth/auth-errors.ts';
 import { NotReadyError } from './not-ready-error.ts';
 import { PROBLEM_TYPE_BASE, type Problem } from './problem.ts';
 
@@ -96,6 +97,9 @@ export function toProblem(error: unknown, context: ProblemContext): MappedProble
       problem: problem(context, 503, 'not-ready', 'Not ready', error.message, { checks: error.checks }),
       isServerFault: false,
     };
+  }
+  if (error instanceof ProviderUnavailableError) {
+    return { problem: problem(context, 503, 'identity-provider-unavailable', 'Identity provider unavailable', error.message), isServerFault: false };
   }
   if (error instanceof ValidationError) {
     return {

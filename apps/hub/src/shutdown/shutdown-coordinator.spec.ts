@@ -5,7 +5,7 @@ import { parseConfig, type Config } from '../../../../libs/config/src/index.ts';
 import { ShutdownCoordinator } from './shutdown-coordinator.ts';
 
 function config(shutdownTimeoutMs: number): Config {
-  const parsed = parseConfig({ SHUTDOWN_TIMEOUT_MS: String(shutdownTimeoutMs), FLOTILLA_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 1).toString('base64')}` });
+  const parsed = parseConfig({ SHUTDOWN_TIMEOUT_MS: String(shutdownTimeoutMs), FLOTILLA_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 1).toString('base64')}`, FLOTILLA_OIDC_ISSUER: 'https://login.example.com' });
   if (!parsed.ok) throw new Error('bad test config');
   return parsed.config;
 }

@@ -2,11 +2,13 @@ import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Put, Res
 import type { FastifyReply } from 'fastify';
 import { etagOf, versionFromIfMatch } from '../clusters/if-match.ts';
 import { type OverrideSetView, OverrideSetsService } from './override-sets.service.ts';
+import { Access } from '../auth/access.ts';
 
 @Controller('api/v1/override-sets')
 export class OverrideSetsController {
   constructor(private readonly sets: OverrideSetsService) {}
 
+  @Access('admin')
   @Post()
   @HttpCode(201)
   async create(@Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply): Promise<OverrideSetView> {
@@ -15,11 +17,13 @@ export class OverrideSetsController {
     return view;
   }
 
+  @Access('viewer')
   @Get()
   async list(): Promise<{ items: OverrideSetView[] }> {
     return { items: await this.sets.list() };
   }
 
+  @Access('viewer')
   @Get(':name')
   async get(@Param('name') name: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<OverrideSetView> {
     const view = await this.sets.get(name);
@@ -27,6 +31,7 @@ export class OverrideSetsController {
     return view;
   }
 
+  @Access('admin')
   @Put(':name')
   async update(@Param('name') name: string, @Body() body: unknown, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<OverrideSetView> {
     const view = await this.sets.update(name, body, versionFromIfMatch(ifMatch));
@@ -34,6 +39,7 @@ export class OverrideSetsController {
     return view;
   }
 
+  @Access('admin')
   @Delete(':name')
   @HttpCode(204)
   async remove(@Param('name') name: string, @Headers('if-match') ifMatch: string | undefined): Promise<void> {

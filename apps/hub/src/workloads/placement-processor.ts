@@ -74,7 +74,7 @@ export class PlacementProcessor {
     for (const left of previous.data.decision.clusters.filter((c) => !kept.has(c.name) && ready.has(c.name))) {
       await this.enqueueCleanup(job.workload, workload.data, left.name, stored.version, `${stored.version}`, priority);
     }
-    await this.history.append(job.workload, { generation, at: now, clusters, reason: job.reason, summary: job.message });
+    await this.history.append(job.workload, { generation, at: now, clusters, reason: job.reason, summary: job.message, by: 'system:failover' });
     const { namespace, name } = splitWorkloadId(job.workload);
     const display = workloadDisplayName(namespace, name);
     await this.events.record({
@@ -145,7 +145,8 @@ export class PlacementProcessor {
     const { namespace, name } = splitWorkloadId(job.workload);
     const display = workloadDisplayName(namespace, name);
     if (moved) {
-      await this.history.append(job.workload, { generation, at: now, clusters: decision.clusters, reason: job.reason, summary: decision.summary });
+      const by = job.reason === 'Created' || job.reason === 'Updated' ? workload.data.changedBy : 'system:placement';
+      await this.history.append(job.workload, { generation, at: now, clusters: decision.clusters, reason: job.reason, summary: decision.summary, ...(by === undefined ? {} : { by }) });
       const where = decision.clusters.map((c) => `${c.name}=${c.replicas}`).join(', ');
       await this.events.record(
         decision.clusters.length === 0

@@ -6,6 +6,7 @@ import { CLEANUP_KIND } from '../../../../libs/workloads/src/index.ts';
 import type { CleanupPending } from './cleanup-processor.ts';
 import { type QueueName, QUEUE_NAMES } from './workload-jobs.ts';
 import { WorkloadQueues } from './workload-queues.ts';
+import { Access } from '../auth/access.ts';
 
 const STATES = ['waiting', 'prioritized', 'active', 'delayed', 'failed', 'completed'] as const;
 type State = (typeof STATES)[number];
@@ -59,12 +60,14 @@ export class QueuesController {
     private readonly store: Store,
   ) {}
 
+  @Access('viewer')
   @Get('queues')
   async list(): Promise<{ items: { name: string; counts: Record<string, number> }[] }> {
     const items = await Promise.all(QUEUE_NAMES.map(async (name) => ({ name, counts: await this.queues.queue(name).getJobCounts(...STATES) })));
     return { items };
   }
 
+  @Access('admin')
   @Get('queues/:queue/jobs')
   async jobs(@Param('queue') queue: string, @Query('state') state: unknown, @Query('limit') limit: unknown): Promise<{ items: JobView[] }> {
     const name = queueName(queue);
@@ -78,6 +81,7 @@ export class QueuesController {
     return { items: jobs.filter((j): j is Job => j !== undefined).map((j) => toJobView(name, j)) };
   }
 
+  @Access('admin')
   @Post('queues/:queue/jobs/:id/retry')
   @HttpCode(202)
   async retry(@Param('queue') queue: string, @Param('id') id: string): Promise<JobView> {
@@ -89,6 +93,7 @@ export class QueuesController {
     return toJobView(name, job);
   }
 
+  @Access('admin')
   @Get('cleanups')
   async cleanups(): Promise<{ items: CleanupPending[] }> {
     return { items: (await this.store.list<CleanupPending>(CLEANUP_KIND)).map((r) => r.data) };

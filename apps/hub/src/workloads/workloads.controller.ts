@@ -5,75 +5,104 @@ import type { PlacementHistoryEntry } from '../../../../libs/workloads/src/index
 import { etagOf, versionFromIfMatch } from '../clusters/if-match.ts';
 import type { WorkloadView } from './workload-view.ts';
 import { WorkloadsService } from './workloads.service.ts';
-
+import { Access } from '../auth/access.ts';
+import { Caller } from '../auth/caller.decorator.ts';
+import { TenantScope } from '../auth/tenant-scope.ts';
+import type { Identity } from '../../../../libs/identity/src/index.ts';
 
 const location = (view: WorkloadView): string => `/api/v1/namespaces/${view.metadata.namespace}/workloads/${view.metadata.name}`;
 
-/** REST for workloads: created under /api/v1/workloads, addressed by namespace and name. */
+/**
+ * REST for workloads: created under /api/v1/workloads, addressed by namespace and name. A caller
+ * other than an admin sees and changes only the workloads of its tenants' namespaces; others
+ * answer 404 as if they did not exist.
+ */
 @Controller('api/v1')
 export class WorkloadsController {
-  constructor(private readonly workloads: WorkloadsService) {}
+  constructor(
+    private readonly workloads: WorkloadsService,
+    private readonly tenants: TenantScope,
+  ) {}
 
+  @Access('operator')
   @Post('workloads')
   @HttpCode(201)
-  async create(@Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply): Promise<WorkloadView> {
-    const view = await this.workloads.create(body);
+  async create(@Body() body: unknown, @Caller() caller: Identity, @Res({ passthrough: true }) reply: FastifyReply): Promise<WorkloadView> {
+    const view = await this.workloads.create(body, caller);
     void reply.header('location', location(view)).header('etag', etagOf(view.metadata.version));
     return view;
   }
 
+  @Access('viewer')
   @Get('workloads')
-  async list(@Query('namespace') namespace: unknown, @Query('tenant') tenant: unknown, @Query('labelSelector') labelSelector: unknown): Promise<{ items: WorkloadView[] }> {
+  async list(@Query('namespace') namespace: unknown, @Query('tenant') tenant: unknown, @Query('labelSelector') labelSelector: unknown, @Caller() caller: Identity): Promise<{ items: WorkloadView[] }> {
     const query = {
       ...optional('namespace', singleQuery(namespace, 'namespace')),
       ...optional('tenant', singleQuery(tenant, 'tenant')),
       ...optional('labelSelector', singleQuery(labelSelector, 'labelSelector')),
     };
-    return { items: await this.workloads.list(query) };
+    return { items: await this.visible(caller, await this.workloads.list(query)) };
   }
 
+  @Access('viewer')
   @Get('namespaces/:namespace/workloads')
-  async listInNamespace(@Param('namespace') namespace: string, @Query('labelSelector') labelSelector: unknown): Promise<{ items: WorkloadView[] }> {
-    return { items: await this.workloads.list({ namespace, ...optional('labelSelector', singleQuery(labelSelector, 'labelSelector')) }) };
+  async listInNamespace(@Param('namespace') namespace: string, @Query('labelSelector') labelSelector: unknown, @Caller() caller: Identity): Promise<{ items: WorkloadView[] }> {
+    return { items: await this.visible(caller, await this.workloads.list({ namespace, ...optional('labelSelector', singleQuery(labelSelector, 'labelSelector')) })) };
   }
 
+  @Access('viewer')
   @Get('namespaces/:namespace/workloads/:name')
-  async get(@Param('namespace') namespace: string, @Param('name') name: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<WorkloadView> {
+  async get(@Param('namespace') namespace: string, @Param('name') name: string, @Caller() caller: Identity, @Res({ passthrough: true }) reply: FastifyReply): Promise<WorkloadView> {
+    await this.tenants.assertWorkloadVisible(caller, namespace, name);
     const view = await this.workloads.get(namespace, name);
     void reply.header('etag', etagOf(view.metadata.version));
     return view;
   }
 
+  @Access('operator')
   @Put('namespaces/:namespace/workloads/:name')
   async update(
     @Param('namespace') namespace: string,
     @Param('name') name: string,
     @Body() body: unknown,
     @Headers('if-match') ifMatch: string | undefined,
+    @Caller() caller: Identity,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<WorkloadView> {
-    const view = await this.workloads.update(namespace, name, body, versionFromIfMatch(ifMatch));
+    await this.tenants.assertWorkloadVisible(caller, namespace, name);
+    const view = await this.workloads.update(namespace, name, body, versionFromIfMatch(ifMatch), caller);
     void reply.header('etag', etagOf(view.metadata.version));
     return view;
   }
 
+  @Access('operator')
   @Delete('namespaces/:namespace/workloads/:name')
   @HttpCode(202)
-  async remove(@Param('namespace') namespace: string, @Param('name') name: string, @Headers('if-match') ifMatch: string | undefined): Promise<WorkloadView> {
-    return this.workloads.remove(namespace, name, versionFromIfMatch(ifMatch));
+  async remove(@Param('namespace') namespace: string, @Param('name') name: string, @Headers('if-match') ifMatch: string | undefined, @Caller() caller: Identity): Promise<WorkloadView> {
+    await this.tenants.assertWorkloadVisible(caller, namespace, name);
+    return this.workloads.remove(namespace, name, versionFromIfMatch(ifMatch), caller);
   }
 
+  @Access('operator')
   @Post('namespaces/:namespace/workloads/:name/secrets/reseal')
   @HttpCode(200)
-  async resealSecrets(@Param('namespace') namespace: string, @Param('name') name: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<WorkloadView> {
+  async resealSecrets(@Param('namespace') namespace: string, @Param('name') name: string, @Caller() caller: Identity, @Res({ passthrough: true }) reply: FastifyReply): Promise<WorkloadView> {
+    await this.tenants.assertWorkloadVisible(caller, namespace, name);
     const view = await this.workloads.resealSecrets(namespace, name);
     void reply.header('etag', etagOf(view.metadata.version));
     return view;
   }
 
+  @Access('viewer')
   @Get('namespaces/:namespace/workloads/:name/history')
-  async history(@Param('namespace') namespace: string, @Param('name') name: string): Promise<{ items: PlacementHistoryEntry[] }> {
+  async history(@Param('namespace') namespace: string, @Param('name') name: string, @Caller() caller: Identity): Promise<{ items: PlacementHistoryEntry[] }> {
+    await this.tenants.assertWorkloadVisible(caller, namespace, name);
     return { items: await this.workloads.placementHistory(namespace, name) };
+  }
+
+  private async visible(caller: Identity, views: WorkloadView[]): Promise<WorkloadView[]> {
+    const visible = await this.tenants.visibleNamespaces(caller);
+    return visible.all ? views : views.filter((view) => visible.namespaces.has(view.metadata.namespace));
   }
 }
 

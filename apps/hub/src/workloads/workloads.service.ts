@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, ForbiddenException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { type Identity, inTenant } from '../../../../libs/identity/src/index.ts';
 import { CLUSTER_KIND, LabelSelectorError, matchesLabelSelector, parseLabelSelector } from '../../../../libs/clusters/src/index.ts';
 import type { Config } from '../../../../libs/config/src/index.ts';
 import { ValidationError } from '../../../../libs/errors/src/index.ts';
@@ -86,14 +87,18 @@ export class WorkloadsService {
     return this.config.resyncPeriodMs * 3;
   }
 
-  async create(body: unknown): Promise<WorkloadView> {
+  /** Creates a workload; `caller` (when the API creates it) must be a member of its tenant. */
+  async create(body: unknown, caller?: Identity): Promise<WorkloadView> {
     const separated = separate(parseBody(body));
     const { spec } = separated;
+    if (caller !== undefined && !inTenant(caller, spec.tenant)) {
+      throw new ForbiddenException(`tenant: you may create workloads only for your own tenants (${caller.tenants.join(', ') || 'none'}), not ${spec.tenant}`);
+    }
     await this.checkOverrideSets(spec);
     const id = workloadId(spec.namespace, spec.name);
     const uid = randomUUID();
     const sealedSecrets = this.secrets.seal(uid, separated.values);
-    const record: WorkloadRecord = { uid, spec, generation: 1, createdAt: new Date().toISOString(), ...(sealedSecrets ? { sealedSecrets } : {}) };
+    const record: WorkloadRecord = { uid, spec, generation: 1, createdAt: new Date().toISOString(), ...(sealedSecrets ? { sealedSecrets } : {}), ...(caller ? { changedBy: caller.subject } : {}) };
     const stored = await this.createWithClaim(id, record);
     await this.enqueuePlacement(id, record, 'Created');
     await this.events.record({
@@ -101,6 +106,7 @@ export class WorkloadsService {
       reason: 'Created',
       message: `workload ${workloadDisplayName(spec.namespace, spec.name)} created (generation 1, ${spec.manifests.length} manifests, priority ${spec.priority})`,
       object: { kind: 'Workload', name: workloadDisplayName(spec.namespace, spec.name) },
+      ...(caller ? { actor: caller.subject } : {}),
     });
     return toWorkloadView(stored, undefined, [], new Date(), this.memberStatusStaleAfterMs);
   }
@@ -163,7 +169,7 @@ export class WorkloadsService {
    * Replaces the spec. With `ifMatch` a concurrent change gives 409 (StaleWriteError); without,
    * the latest version is replaced. An identical spec changes nothing (same generation, no job).
    */
-  async update(namespace: string, name: string, body: unknown, ifMatch: number | undefined): Promise<WorkloadView> {
+  async update(namespace: string, name: string, body: unknown, ifMatch: number | undefined, caller?: Identity): Promise<WorkloadView> {
     const parsed = parseBody(body);
     const issues: { name: string; reason: string }[] = [];
     if (parsed.namespace !== namespace) issues.push({ name: 'namespace', reason: 'must match the namespace in the path' });
@@ -181,7 +187,8 @@ export class WorkloadsService {
     const id = workloadId(namespace, name);
     const { sealedSecrets: _old, ...rest } = current.data;
     const sealedSecrets = this.secrets.seal(current.data.uid, separated.values);
-    const next: WorkloadRecord = { ...rest, spec, generation: current.data.generation + 1, ...(sealedSecrets ? { sealedSecrets } : {}) };
+    const { changedBy: _previousChanger, ...unchanged } = rest;
+    const next: WorkloadRecord = { ...unchanged, spec, generation: current.data.generation + 1, ...(sealedSecrets ? { sealedSecrets } : {}), ...(caller ? { changedBy: caller.subject } : {}) };
     await this.store.put(workloadKey(id), next, current.version);
     await this.enqueuePlacement(id, next, 'Updated');
     await this.events.record({
@@ -189,6 +196,7 @@ export class WorkloadsService {
       reason: 'Updated',
       message: `workload ${workloadDisplayName(namespace, name)} updated to generation ${next.generation}`,
       object: { kind: 'Workload', name: workloadDisplayName(namespace, name) },
+      ...(caller ? { actor: caller.subject } : {}),
     });
     return this.get(namespace, name);
   }
@@ -198,7 +206,7 @@ export class WorkloadsService {
    * from every member (marking unreachable ones "cleanup pending") and then forgets it. Answers
    * with the marked workload; GET finds it until the delete job is done.
    */
-  async remove(namespace: string, name: string, ifMatch: number | undefined): Promise<WorkloadView> {
+  async remove(namespace: string, name: string, ifMatch: number | undefined, caller?: Identity): Promise<WorkloadView> {
     const current = await this.find(namespace, name);
     if (ifMatch !== undefined && ifMatch !== current.version) throw new StaleWriteError(current.key, ifMatch, current.version);
     const id = workloadId(namespace, name);
@@ -210,6 +218,7 @@ export class WorkloadsService {
         reason: 'DeletionRequested',
         message: `workload ${workloadDisplayName(namespace, name)} is being deleted from every member`,
         object: { kind: 'Workload', name: workloadDisplayName(namespace, name) },
+        ...(caller ? { actor: caller.subject } : {}),
       });
     }
     await this.queues.add(CLEANUP_QUEUE, JOB.delete, { workload: id, uid: record.data.uid }, { jobId: DELETE_JOB_ID(id, record.data.uid), priority: queuePriority(record.data.spec.priority) });
