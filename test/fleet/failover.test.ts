@@ -65,6 +65,7 @@ describe('automatic failover on a real local fleet (three zones)', () => {
   }, FLEET_START_MS);
 
   afterAll(async () => {
+    logs.keep('failover');
     await closeHub(hub, prefix);
     await fleet?.stop();
   }, 60_000);

@@ -46,6 +46,12 @@ export type FailoverAction =
       readonly kind: 'Failback';
       readonly workload: string;
       readonly cluster: string;
+      /**
+       * When the replicas were displaced from `cluster`: with the cluster it names this failback,
+       * so that a later failback to the same cluster (after another failure or drain while the
+       * cluster stayed Ready) is a new step, not a repeat of this one.
+       */
+      readonly displacedAt: number;
       readonly replicas: number;
       readonly clusters: readonly ClusterReplicas[];
       /** Stateful: stop the current copies and see them gone before starting on `cluster`. */

@@ -79,6 +79,7 @@ describe('planFailback', () => {
         kind: 'Failback',
         workload: 'web',
         cluster: 'a1',
+        displacedAt: DISPLACED.at,
         replicas: 2,
         clusters: [
           { name: 'a1', replicas: 2 },
@@ -113,7 +114,7 @@ describe('planFailback', () => {
     const w = workload('db', 0, { b2: 1 }, { failover: { stateful: true } });
     const rec: WorkloadFailoverRecord = { displaced: [{ ...DISPLACED, replicas: 1, to: [{ name: 'b2', replicas: 1 }], stateful: true }], preempted: [] };
     expect(planFailback({ now: s(200) + S.stabilizationMs, snapshot: snapshot([]), state: stateOf({ db: rec }), workloads: [w] }).actions).toEqual([
-      { kind: 'Failback', workload: 'db', cluster: 'a1', replicas: 1, clusters: [{ name: 'a1', replicas: 1 }], stopFirst: true },
+      { kind: 'Failback', workload: 'db', cluster: 'a1', displacedAt: DISPLACED.at, replicas: 1, clusters: [{ name: 'a1', replicas: 1 }], stopFirst: true },
     ]);
   });
 

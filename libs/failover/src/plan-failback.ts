@@ -124,7 +124,7 @@ export function planFailback(input: FailbackInput): FailbackPlan {
           .filter(([, n]) => n > 0)
           .sort(([a], [b]) => (a < b ? -1 : 1))
           .map(([name, replicas]) => ({ name, replicas }));
-        actions.push({ kind: 'Failback', workload: w.id, cluster: d.from, replicas: returned, clusters, stopFirst: d.stateful });
+        actions.push({ kind: 'Failback', workload: w.id, cluster: d.from, displacedAt: d.at, replicas: returned, clusters, stopFirst: d.stateful });
         displaced = displaced.filter((x) => x !== d);
       }
     }

@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { DestinationStream } from 'pino';
 
 /** A pino destination that keeps every JSON log line, for assertions on what the hub logs. */
@@ -11,6 +13,17 @@ export class LogLines implements DestinationStream {
       this.raw.push(line);
       this.lines.push(JSON.parse(line) as Record<string, unknown>);
     }
+  }
+
+  /**
+   * Writes every line kept to `<FLOTILLA_TEST_LOG_DIR>/<name>.log` when that variable is set
+   * (for reading a hub's log after a failed run); does nothing otherwise.
+   */
+  keep(name: string): void {
+    const dir = process.env.FLOTILLA_TEST_LOG_DIR;
+    if (dir === undefined || dir === '') return;
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, `${name}.log`), this.raw.join('\n') + '\n');
   }
 
   /** Forgets every line so far. */

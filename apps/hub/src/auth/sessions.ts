@@ -57,6 +57,8 @@ function sameSecret(a: string, b: string): boolean {
 @Injectable()
 export class Sessions {
   private readonly logger = new Logger(Sessions.name);
+  /** The session the authentication hook already read for a request, so a handler does not read it again. */
+  private readonly seen = new WeakMap<FastifyRequest, StoredSession>();
 
   constructor(
     @Inject(HUB_CONFIG) private readonly config: Config,
@@ -89,6 +91,7 @@ export class Sessions {
       if (session instanceof UnauthorizedException) this.clearCookie(reply);
       return session;
     }
+    this.seen.set(request, session);
     return session.identity;
   }
 
@@ -96,9 +99,12 @@ export class Sessions {
   async view(request: FastifyRequest): Promise<SessionView | undefined> {
     const id = request.cookies[SESSION_COOKIE];
     if (id === undefined || id === '') return undefined;
-    const loaded = await this.load(id);
-    if (loaded === undefined) return undefined;
-    const session = await this.refreshIfDue(id, loaded);
+    let session: StoredSession | HttpException | undefined = this.seen.get(request);
+    if (session === undefined) {
+      const loaded = await this.load(id);
+      if (loaded === undefined) return undefined;
+      session = await this.refreshIfDue(id, loaded);
+    }
     if (session instanceof Error) return undefined;
     return {
       identity: session.identity,

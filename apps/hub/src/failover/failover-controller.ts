@@ -269,7 +269,9 @@ export class FailoverController implements OnApplicationBootstrap {
       case 'Failback':
         await place(
           { workload: action.workload, generation, clusters: action.clusters, reason: 'FailedBack', message: `${action.replicas} replicas back on ${action.cluster}, Ready and stable again: ${clustersText(action.clusters)}` },
-          `fb.${action.cluster}.${state.health.clusters[action.cluster]?.readySince ?? 0}`,
+          // Per displacement: the cluster's readySince alone repeats when a drain (which keeps it
+          // Ready) follows an earlier failback to it, and BullMQ would drop the job as a duplicate.
+          `fb.${action.cluster}.${action.displacedAt}`,
         );
         return;
       case 'Preempt': {

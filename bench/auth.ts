@@ -1,0 +1,114 @@
+// Measures what identity costs per request: the same cheap route answered without
+// authentication (`GET /livez`), with a bearer token (`GET /auth/me`: signature verified against
+// the provider's cached JWKS, claims mapped) and with a browser session (`GET /auth/me` with the
+// session cookie: one Redis read and one expiry update). In process, against the machine's Redis
+// and a real OpenID Provider started by the bench; sequential requests over one keep-alive
+// connection, the three kinds interleaved so that they share the machine's load.
+//   npm run bench:auth [-- REQUESTS_PER_KIND]
+// Prints a markdown table (p50, p99, per-request overhead against /livez); docs/identity.md's
+// numbers come from it.
+import { cpus, totalmem } from 'node:os';
+import { Redis } from 'ioredis';
+import { TEST_ENCRYPTION_KEYS } from '../test/integration/support/test-encryption-key.ts';
+import { deleteKeysWithPrefix } from '../test/integration/support/test-prefix.ts';
+import { HUB_AUDIENCE, startTestIdp } from '../test/oidc/test-idp.ts';
+import { testToken } from '../test/oidc/test-tokens.ts';
+import { buildHub, quantile } from './support.ts';
+
+const [perKind = 3000] = process.argv.slice(2).map(Number);
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const prefix = `bench-auth-${process.pid}`;
+
+process.stderr.write('building the hub (tsc)\n');
+const dist = buildHub();
+const { createHub } = (await import(dist('apps/hub/src/create-hub.js'))) as typeof import('../apps/hub/src/create-hub.ts');
+const { parseConfig } = (await import(dist('libs/config/src/index.js'))) as typeof import('../libs/config/src/index.ts');
+const { freePort } = await import('../test/integration/support/free-port.ts');
+
+const port = await freePort();
+const publicUrl = `http://127.0.0.1:${port}`;
+const idp = await startTestIdp({ hubRedirectUris: [`${publicUrl}/auth/callback`] });
+const parsed = parseConfig({
+  HOST: '127.0.0.1',
+  PORT: String(port),
+  REDIS_URL: redisUrl,
+  LOG_LEVEL: 'error',
+  FLOTILLA_ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS,
+  FLOTILLA_KEY_PREFIX: prefix,
+  FLOTILLA_OIDC_ISSUER: idp.issuer,
+  FLOTILLA_OIDC_AUDIENCE: HUB_AUDIENCE,
+  FLOTILLA_OIDC_CLIENT_ID: idp.hubClient.clientId,
+  FLOTILLA_OIDC_CLIENT_SECRET: idp.hubClient.clientSecret,
+  FLOTILLA_PUBLIC_URL: publicUrl,
+});
+if (!parsed.ok) throw new Error(parsed.issues.map((issue) => `${issue.variable} ${issue.message}`).join('\n'));
+const hub = await createHub(parsed.config, { logDestination: { write: () => undefined } });
+const redis = new Redis(redisUrl);
+
+/** A browser login as `user`, through the provider's form: the session cookie. */
+async function sessionCookie(url: string, user: string, password: string): Promise<string> {
+  const cookies = new Map<string, string>();
+  const go = async (to: string, init: RequestInit = {}): Promise<Response> => {
+    const origin = new URL(to).origin;
+    const header = [...cookies].filter(([k]) => k.startsWith(`${origin} `)).map(([k, v]) => `${k.slice(origin.length + 1)}=${v}`).join('; ');
+    const response = await fetch(to, { ...init, redirect: 'manual', headers: { ...(header === '' ? {} : { cookie: header }), ...(init.headers as Record<string, string> | undefined) } });
+    for (const line of response.headers.getSetCookie()) {
+      const [pair = ''] = line.split(';');
+      const [name = '', value = ''] = pair.split(/=(.*)/s);
+      cookies.set(`${origin} ${name}`, value);
+    }
+    return response;
+  };
+  let at = `${url}/auth/login`;
+  let response = await go(at);
+  while (response.status >= 300 && response.status < 400) response = await go((at = new URL(response.headers.get('location') ?? '', at).href));
+  response = await go(`${at}/login`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ login: user, password }).toString() });
+  at = new URL(response.headers.get('location') ?? '', at).href;
+  response = await go(at);
+  while (response.status >= 300 && response.status < 400) response = await go((at = new URL(response.headers.get('location') ?? '', at).href));
+  const session = cookies.get(`${new URL(url).origin} flotilla_session`);
+  if (session === undefined) throw new Error('the login gave no session cookie');
+  return `flotilla_session=${session}`;
+}
+
+try {
+  const url = await hub.listen();
+  const token = await testToken('viewer', idp.issuer);
+  const cookie = await sessionCookie(url, 'vera', 'vera-demo');
+  const kinds = [
+    { name: 'no authentication (`GET /livez`)', path: '/livez', headers: {} },
+    { name: 'bearer token (`GET /auth/me`)', path: '/auth/me', headers: { authorization: `Bearer ${token}` } },
+    { name: 'session cookie (`GET /auth/me`)', path: '/auth/me', headers: { cookie } },
+  ];
+  const samples: number[][] = kinds.map(() => []);
+  const once = async (i: number): Promise<number> => {
+    const kind = kinds[i]!;
+    const started = performance.now();
+    const response = await fetch(`${url}${kind.path}`, { headers: kind.headers });
+    await response.arrayBuffer();
+    const ms = performance.now() - started;
+    if (response.status !== 200) throw new Error(`${kind.name}: HTTP ${response.status}`);
+    return ms;
+  };
+  // Warm-up: discovery, JWKS, connections, JIT.
+  for (let n = 0; n < 200; n += 1) for (let i = 0; i < kinds.length; i += 1) await once(i);
+  for (let n = 0; n < perKind; n += 1) for (let i = 0; i < kinds.length; i += 1) samples[i]!.push(await once(i));
+
+  const base = quantile(samples[0]!, 0.5);
+  const lines = [
+    `Auth overhead, ${perKind} sequential requests per kind (interleaved) on ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}:`,
+    '',
+    '| request | p50 | p99 | p50 over no authentication |',
+    '|---|---|---|---|',
+    ...kinds.map((kind, i) => {
+      const p50 = quantile(samples[i]!, 0.5);
+      return `| ${kind.name} | ${p50.toFixed(3)} ms | ${quantile(samples[i]!, 0.99).toFixed(3)} ms | ${i === 0 ? '' : `+${(p50 - base).toFixed(3)} ms (${(p50 / base).toFixed(2)}×)`} |`;
+    }),
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+} finally {
+  await hub.close();
+  await idp.close();
+  await deleteKeysWithPrefix(redis, prefix);
+  redis.disconnect();
+}
