@@ -132,6 +132,19 @@ async function registerCluster(hubUrl: string, cluster: MemberCluster, token: st
   return cluster.name;
 }
 
+/** Waits until the hub has probed every registered cluster Ready, so the sample workload is placed at once. */
+async function waitForReadyClusters(hubUrl: string, names: readonly string[], token: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const response = await fetch(`${hubUrl}/api/v1/clusters`, { headers: { authorization: `Bearer ${token}` } });
+    const { items } = (await response.json()) as { items: { name: string; status?: { conditions?: { type: string; status: string }[] } }[] };
+    const ready = items.filter((c) => names.includes(c.name) && c.status?.conditions?.some((k) => k.type === 'Ready' && k.status === 'True'));
+    if (ready.length === names.length) return;
+    if (Date.now() > deadline) throw new Error(`the hub did not see ${names.join(', ')} Ready within 60 s (see ${join(stateDir, 'hub.log')})`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
 /** A sample workload for the demo: 6 replicas divided by free capacity over the three zones, zone c on another image. */
 const DEMO_WORKLOAD = `apiVersion: flotilla.dev/v1
 kind: Workload
@@ -220,6 +233,8 @@ async function main(): Promise<void> {
   const registered: string[] = [];
   const admin = await testToken('admin', idp.issuer);
   for (const cluster of members) registered.push(await registerCluster(hub.url, cluster, admin));
+  await waitForReadyClusters(hub.url, registered, admin);
+  say('the hub sees all three clusters Ready');
   const workloadFile = await createDemoWorkload(hub.url, admin);
   const tokenCommand = `TOKEN=$(curl -s -u ${MACHINE_CLIENT.clientId}:${MACHINE_CLIENT.clientSecret} -d grant_type=client_credentials -d resource=${HUB_AUDIENCE} ${idp.issuer}/token | node -pe 'JSON.parse(require("fs").readFileSync(0)).access_token')`;
 

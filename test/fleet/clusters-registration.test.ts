@@ -6,9 +6,12 @@ import { ClusterAccessReader } from '../../apps/hub/src/clusters/cluster-access-
 import { memberKubeConfig } from '../../apps/hub/src/clusters/member-kube-config.ts';
 import { createHub, type Hub } from '../../apps/hub/src/create-hub.ts';
 import { REDIS } from '../../apps/hub/src/redis/redis.token.ts';
+import { MemberClients } from '../../apps/hub/src/workloads/member-clients.ts';
 import { Store } from '../../libs/store/src/index.ts';
 import { hubTestConfig } from '../integration/support/hub-config.ts';
+import { freePort } from '../integration/support/free-port.ts';
 import { LogLines } from '../integration/support/log-lines.ts';
+import { pollUntil } from '../integration/support/poll.ts';
 import { deleteKeysWithPrefix, testPrefix } from '../integration/support/test-prefix.ts';
 import { authHeader } from '../oidc/test-tokens.ts';
 import { Fleet } from './fleet.ts';
@@ -203,6 +206,22 @@ describe('cluster registration against real member clusters', () => {
     const answer = await api('DELETE', '/api/v1/clusters/own-killed?purge=true');
     expect(answer.status).toBe(502);
     expect((await api('GET', '/api/v1/clusters/own-killed')).status).toBe(200);
+  });
+
+  it('probes and applies to the new server of a cluster deregistered and registered again under the same name', async () => {
+    const registration = (server: string): Record<string, unknown> => ({ name: 'again', server, caBundle: shared.caPem, credentials: { type: 'token', token: shared.token }, zone: shared.zone });
+    const ready = async (): Promise<string | undefined> => ((await api('GET', '/api/v1/clusters/again')).body.status as { ready?: { status?: string } } | undefined)?.ready?.status;
+    // First at a port nothing listens on: probed not Ready, and a member client made for it.
+    const nowhere = `https://127.0.0.1:${await freePort()}`;
+    expect((await api('POST', '/api/v1/clusters', registration(nowhere))).status).toBe(201);
+    await pollUntil('the first registration probed not Ready', async () => (await ready()) === 'False', 15_000, 200);
+    await expect((await hub.app.get(MemberClients).get('again')).client.ensureNamespace('reg-again')).rejects.toThrow();
+    // Then, same name, the real server: version 1 again, so only the registration time tells the two apart.
+    expect((await api('DELETE', '/api/v1/clusters/again')).status).toBe(200);
+    expect((await api('POST', '/api/v1/clusters', registration(shared.server))).status).toBe(201);
+    await pollUntil('the second registration probed Ready', async () => (await ready()) === 'True', 15_000, 200);
+    await (await hub.app.get(MemberClients).get('again')).client.ensureNamespace('reg-again');
+    expect((await api('DELETE', '/api/v1/clusters/again')).status).toBe(200);
   });
 
   it('never put a credential into a response or a log line', () => {

@@ -128,6 +128,7 @@ describe('workloads on a real local fleet (three zones)', () => {
   }, FLEET_START_MS);
 
   afterAll(async () => {
+    logs.keep('workloads');
     if (hub) {
       await hub.close();
       const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
@@ -202,6 +203,33 @@ describe('workloads on a real local fleet (three zones)', () => {
     }, 10_000, 250);
     expect(events.find((e) => e.reason === 'DriftRepaired')?.message).toContain('wl-b');
   }, 40_000);
+
+  it('puts a workload back on a member whose namespace was deleted by hand (or that was rebuilt)', async () => {
+    const ns = `${NS}-wiped`;
+    const created = await api('POST', '/api/v1/workloads', { name: 'phoenix', namespace: ns, tenant: 'team-a', manifests: [workloadDeployment('phoenix', 1)], placement: { replicaScheduling: { type: 'Duplicated' } } });
+    expect(created.status).toBe(201);
+    const summary = async (): Promise<string> => ((await api('GET', `/api/v1/namespaces/${ns}/workloads/phoenix`)).body as unknown as View).status.summary;
+    await pollUntil('phoenix Available in 3 clusters', async () => (await summary()) === 'Available 3/3 in 3 clusters', STEP_MS, 250);
+    await core('a').deleteNamespace({ name: ns });
+    await pollUntil(`namespace ${ns} gone from wl-a`, async () => {
+      try {
+        await core('a').readNamespace({ name: ns });
+        return false;
+      } catch (error) {
+        return (error as { code?: number }).code === 404;
+      }
+    }, 60_000, 250);
+    // Only the resync notices: nothing about the workload changed at the hub.
+    await pollUntil('phoenix back on wl-a', async () => {
+      try {
+        return (await apps('a').readNamespacedDeployment({ namespace: ns, name: 'phoenix' })).metadata?.deletionTimestamp === undefined;
+      } catch {
+        return false;
+      }
+    }, 30_000, 250);
+    await pollUntil('phoenix Available in 3 clusters again', async () => (await summary()) === 'Available 3/3 in 3 clusters', STEP_MS, 250);
+    expect((await api('DELETE', `/api/v1/namespaces/${ns}/workloads/phoenix`)).status).toBe(202);
+  }, STEP_MS * 3 + 90_000);
 
   it('gives a cordoned cluster nothing, and the diagnosis says so', async () => {
     expect((await api('PATCH', '/api/v1/clusters/wl-b', { cordoned: true })).status).toBe(200);

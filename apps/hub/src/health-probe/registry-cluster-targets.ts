@@ -6,12 +6,14 @@ import type { ClusterTargets, ProbeTarget } from './cluster-targets.ts';
 
 /**
  * The registered clusters, from their `cluster` records, with their credentials opened by
- * ClusterAccessReader. A record is opened again only when its version changes (registration,
- * label change, credential rotation), not every period.
+ * ClusterAccessReader. A record is opened again only when it changes (registration, label
+ * change, credential rotation), not every period. Its version alone does not tell: a cluster
+ * deregistered and registered again under the same name starts again at version 1, so the
+ * registration time is part of the key.
  */
 @Injectable()
 export class RegistryClusterTargets implements ClusterTargets {
-  private readonly opened = new Map<string, { version: number; target: ProbeTarget }>();
+  private readonly opened = new Map<string, { revision: string; target: ProbeTarget }>();
 
   constructor(
     private readonly store: Store,
@@ -25,9 +27,10 @@ export class RegistryClusterTargets implements ClusterTargets {
       const name = record.key.id;
       seen.add(name);
       const cached = this.opened.get(name);
-      if (cached?.version === record.version) return cached.target;
+      const revision = `${record.version}@${record.data.createdAt}`;
+      if (cached?.revision === revision) return cached.target;
       const target = this.open(name, record.data);
-      this.opened.set(name, { version: record.version, target });
+      this.opened.set(name, { revision, target });
       return target;
     });
     for (const name of this.opened.keys()) if (!seen.has(name)) this.opened.delete(name);

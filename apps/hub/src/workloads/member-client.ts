@@ -88,9 +88,12 @@ export class MemberClient {
     await this.pool.close();
   }
 
-  /** Creates the namespace when it is missing (remembered per client, so asked once). Never labels or changes an existing one. */
-  async ensureNamespace(namespace: string): Promise<void> {
-    if (this.namespaces.has(namespace)) return;
+  /**
+   * Creates the namespace when it is missing (remembered per client, so asked once; `recheck`
+   * asks again, for when objects in it went missing). Never labels or changes an existing one.
+   */
+  async ensureNamespace(namespace: string, recheck = false): Promise<void> {
+    if (this.namespaces.has(namespace) && !recheck) return;
     const header = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } };
     try {
       await this.api.read(header);
@@ -107,8 +110,15 @@ export class MemberClient {
 
   /** Server-side apply with Flotilla's field manager, taking over fields another manager changed (force). */
   async apply(object: KubernetesObject): Promise<LiveObject> {
-    // The client fills in defaults on the object it is given: hand it a copy.
-    return (await this.api.patch(structuredClone(object), undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply));
+    try {
+      // The client fills in defaults on the object it is given: hand it a copy.
+      return await this.api.patch(structuredClone(object), undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply);
+    } catch (error) {
+      // The namespace may have gone since it was remembered: ask again next time.
+      const namespace = object.metadata?.namespace;
+      if (error instanceof ApiException && error.code === 404 && namespace !== undefined) this.namespaces.delete(namespace);
+      throw error;
+    }
   }
 
   /** The object, or undefined when the member answers 404. */

@@ -9,12 +9,13 @@ import { MemberClient } from './member-client.ts';
 
 /**
  * One {@link MemberClient} per registered cluster, rebuilt when its registration changes
- * (credentials rotated, server moved): keyed by name and record version. Throws the store's
+ * (credentials rotated, server moved, registered again): keyed by name, record version and
+ * registration time. Throws the store's
  * NotFoundError for a cluster that is not registered.
  */
 @Injectable()
 export class MemberClients {
-  private readonly clients = new Map<string, { version: number; client: MemberClient }>();
+  private readonly clients = new Map<string, { revision: string; client: MemberClient }>();
 
   constructor(
     private readonly store: Store,
@@ -35,9 +36,11 @@ export class MemberClients {
   async get(cluster: string): Promise<{ client: MemberClient; spec: ClusterSpec }> {
     const record = await this.store.get<ClusterRecord>({ kind: CLUSTER_KIND, id: cluster });
     const known = this.clients.get(cluster);
-    if (known && known.version === record.version) return { client: known.client, spec: record.data.spec };
+    // A cluster registered again under the same name starts again at version 1: the registration time tells them apart.
+    const revision = `${record.version}@${record.data.createdAt}`;
+    if (known && known.revision === revision) return { client: known.client, spec: record.data.spec };
     const client = new MemberClient(cluster, this.access.open(record.data), this.config.memberRequestTimeoutMs);
-    this.clients.set(cluster, { version: record.version, client });
+    this.clients.set(cluster, { revision, client });
     // The old pool may still serve a request in flight: close it gracefully.
     if (known) void known.client.close().catch(() => undefined);
     return { client, spec: record.data.spec };

@@ -148,12 +148,16 @@ export class ReconcileProcessor {
           pruned = await this.prune(client, uid, spec.namespace, objects, sameCopy ? previous?.data.appliedKinds : undefined);
         }
       } else {
+        // An object gone may mean its namespace is gone too (deleted by hand, or the member
+        // rebuilt under the same name): make sure of it once before putting anything back.
+        let namespaceEnsured: Promise<void> | undefined;
         const results = await Promise.all(
           objects.map(async (object) => {
             const key = objectKey(object);
             const current = await client.read({ apiVersion: object.apiVersion, kind: object.kind, namespace: spec.namespace, name: object.metadata.name });
             const known = previous?.data.fingerprints[key];
             if (current && known !== undefined && fingerprint(object, current) === known) return { key, print: known, object: current, drift: undefined };
+            if (!current) await (namespaceEnsured ??= client.ensureNamespace(spec.namespace, true));
             const answer = await client.apply(object);
             return { key, print: fingerprint(object, answer), object: answer, drift: `${object.kind} ${object.metadata.name}${current ? '' : ' (deleted)'}` };
           }),
