@@ -233,6 +233,27 @@ describe('cluster registry API (in process, real Redis)', () => {
       expect((answer.body.items as { name: string }[]).map((item) => item.name).filter((name) => name.startsWith('list-'))).toEqual(names);
     });
 
+    it('pages a filtered list with limit and continue', async () => {
+      const whole = ((await api('GET', '/api/v1/clusters?labelSelector=tier')).body.items as { name: string }[]).map((c) => c.name);
+      expect(whole).toEqual(expect.arrayContaining(['list-a', 'list-b']));
+      const walked: string[] = [];
+      const remaining: number[] = [];
+      let next: string | undefined;
+      do {
+        const page = await api('GET', `/api/v1/clusters?labelSelector=tier&limit=1${next === undefined ? '' : `&continue=${encodeURIComponent(next)}`}`);
+        walked.push(...(page.body.items as { name: string }[]).map((c) => c.name));
+        const metadata = page.body.metadata as { continue?: string; remainingItemCount?: number };
+        next = metadata.continue;
+        if (metadata.remainingItemCount !== undefined) remaining.push(metadata.remainingItemCount);
+      } while (next !== undefined);
+      expect(walked).toEqual(whole);
+      expect(remaining).toEqual(whole.slice(1).map((_, i) => whole.length - 1 - i));
+      const first = (await api('GET', '/api/v1/clusters?labelSelector=tier&limit=1')).body.metadata as { continue: string };
+      const mixed = await api('GET', `/api/v1/clusters?limit=1&continue=${encodeURIComponent(first.continue)}`);
+      expect(mixed.status).toBe(400);
+      expect(mixed.body).toMatchObject({ invalidParams: [{ name: 'query.continue' }] });
+    });
+
     it('refuses an invalid label selector naming the parameter', async () => {
       const answer = await api('GET', `/api/v1/clusters?labelSelector=${encodeURIComponent('zone in a')}`);
       expect(answer.status).toBe(400);

@@ -36,7 +36,28 @@ describe('events', () => {
     expect(all.items.map((e) => [e.reason, e.object.name])).toEqual([['ClusterReady', 'a'], ['ClusterNotReady', 'b']]);
   });
 
+  it('pages newest first with limit and continue, and refuses a token of another object', async () => {
+    const events = hub.app.get(EventsService);
+    for (let i = 1; i <= 5; i += 1) await events.record({ type: 'Normal', reason: `Step${i}`, message: `step ${i}`, object: { kind: 'Cluster', name: 'paged' } });
+    const reasons: string[] = [];
+    let next: string | undefined;
+    let pages = 0;
+    do {
+      const res = await fetch(`${url}/api/v1/events?kind=Cluster&name=paged&limit=2${next === undefined ? '' : `&continue=${encodeURIComponent(next)}`}`, { headers: await authHeader() });
+      const body = (await res.json()) as { items: { reason: string }[]; metadata: { continue?: string } };
+      reasons.push(...body.items.map((e) => e.reason));
+      next = body.metadata.continue;
+      pages += 1;
+    } while (next !== undefined);
+    expect(reasons).toEqual(['Step5', 'Step4', 'Step3', 'Step2', 'Step1']);
+    expect(pages).toBe(3);
+    const first = (await (await fetch(`${url}/api/v1/events?kind=Cluster&name=paged&limit=2`, { headers: await authHeader() })).json()) as { metadata: { continue: string } };
+    const other = await fetch(`${url}/api/v1/events?kind=Cluster&name=a&continue=${encodeURIComponent(first.metadata.continue)}`, { headers: await authHeader() });
+    expect(other.status).toBe(400);
+  });
+
   it.each([
+    ['continue=not-a-token', 'query.continue'],
     ['limit=0', 'query.limit'],
     ['limit=abc', 'query.limit'],
     ['limit=5000', 'query.limit'],

@@ -201,6 +201,36 @@ describe('workload API (in process, real Redis, no members)', () => {
     expect((await api('GET', '/api/v1/workloads?labelSelector=%3D%3D')).status).toBe(400);
   });
 
+  it('pages through a list with limit and continue, each workload once, in namespace/name order', async () => {
+    const names = ['p-e', 'p-a', 'p-d', 'p-c', 'p-b'];
+    for (const name of names) expect((await api('POST', '/api/v1/workloads', workload(name, { namespace: 'paged' }))).status).toBe(201);
+    const seen: string[] = [];
+    let next: string | undefined;
+    const remaining: number[] = [];
+    do {
+      const page = await api('GET', `/api/v1/namespaces/paged/workloads?limit=2${next === undefined ? '' : `&continue=${encodeURIComponent(next)}`}`);
+      expect(page.status).toBe(200);
+      seen.push(...(page.body.items as { metadata: { name: string } }[]).map((w) => w.metadata.name));
+      const metadata = page.body.metadata as { continue?: string; remainingItemCount?: number };
+      next = metadata.continue;
+      if (metadata.remainingItemCount !== undefined) remaining.push(metadata.remainingItemCount);
+    } while (next !== undefined);
+    expect(seen).toEqual([...names].sort());
+    expect(remaining).toEqual([3, 1]);
+
+    // The same token on /api/v1/workloads with the same filter continues; with other filters it is refused.
+    const first = (await api('GET', '/api/v1/workloads?namespace=paged&limit=2')).body.metadata as { continue: string };
+    const again = await api('GET', `/api/v1/workloads?namespace=paged&limit=2&continue=${encodeURIComponent(first.continue)}`);
+    expect((again.body.items as { metadata: { name: string } }[]).map((w) => w.metadata.name)).toEqual(['p-c', 'p-d']);
+    const other = await api('GET', `/api/v1/workloads?namespace=shop&continue=${encodeURIComponent(first.continue)}`);
+    expect(other.status).toBe(400);
+    expect(other.body.invalidParams).toEqual([{ name: 'query.continue', reason: expect.stringMatching(/other filters/) as unknown }]);
+    for (const bad of ['limit=0', 'limit=5000', 'limit=x', 'continue=garbage']) {
+      const refused = await api('GET', `/api/v1/workloads?${bad}`);
+      expect([bad, refused.status]).toEqual([bad, 400]);
+    }
+  });
+
   it('seals Secret values at rest and never returns them', async () => {
     const password = Buffer.from('correct horse battery staple').toString('base64');
     const withSecret = (value: string): Record<string, unknown> =>

@@ -24,6 +24,8 @@ export interface AuditQuery {
   readonly actor?: string;
   readonly action?: string;
   readonly outcome?: AuditOutcome;
+  /** Only records older than this `seq` (the continue position of the previous page). */
+  readonly beforeSeq?: number;
   readonly kind?: string;
   readonly name?: string;
   /** ISO 8601, inclusive. */
@@ -80,6 +82,7 @@ export class AuditLog {
     for (let end = length - 1; end >= 0 && out.length < query.limit; end -= PAGE) {
       const page = (await this.redis.lrange(this.listKey(), Math.max(0, end - PAGE + 1), end)).map((r) => JSON.parse(r) as AuditRecord).reverse();
       for (const r of page) {
+        if (query.beforeSeq !== undefined && r.seq >= query.beforeSeq) continue;
         if (query.actor !== undefined && r.actor.subject !== query.actor) continue;
         if (query.action !== undefined && !r.action.includes(query.action)) continue;
         if (query.outcome !== undefined && r.outcome !== query.outcome) continue;

@@ -1,3 +1,4 @@
+import { collectPageRequest, type Page, pageFromRead, queryDigest } from '../../../../libs/paging/src/index.ts';
 import { Controller, Get, Header, Query } from '@nestjs/common';
 import type { AuditOutcome, AuditRecord, ChainVerdict } from '../../../../libs/audit/src/index.ts';
 import { type InvalidParam, ValidationError } from '../../../../libs/errors/src/index.ts';
@@ -13,7 +14,7 @@ const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?Z$/;
 export class AuditController {
   constructor(private readonly audit: AuditLog) {}
 
-  /** GET /api/v1/audit?actor=&action=&outcome=&kind=&name=&since=&until=&limit= (newest first). */
+  /** GET /api/v1/audit?actor=&action=&outcome=&kind=&name=&since=&until=&limit=&continue= (newest first). */
   @Access('admin')
   @Get()
   async list(
@@ -25,7 +26,8 @@ export class AuditController {
     @Query('since') since?: string,
     @Query('until') until?: string,
     @Query('limit') limit?: string,
-  ): Promise<{ items: AuditRecord[] }> {
+    @Query('continue') token?: string,
+  ): Promise<Page<AuditRecord>> {
     const invalid: InvalidParam[] = [];
     for (const [field, value] of [['since', since], ['until', until]] as const) {
       if (value !== undefined && !TIME.test(value)) invalid.push({ name: `query.${field}`, reason: 'must be a UTC time such as 2026-11-28T08:00:00Z' });
@@ -34,11 +36,12 @@ export class AuditController {
       if (value !== undefined && (value.length === 0 || value.length > 256)) invalid.push({ name: `query.${field}`, reason: 'must be 1 to 256 characters' });
     }
     if (outcome !== undefined && !OUTCOMES.includes(outcome as AuditOutcome)) invalid.push({ name: 'query.outcome', reason: `must be one of ${OUTCOMES.join(', ')}` });
-    const count = limit === undefined ? 100 : /^\d{1,4}$/.test(limit) ? Number(limit) : Number.NaN;
-    if (!(count >= 1 && count <= 1000)) invalid.push({ name: 'query.limit', reason: 'must be an integer between 1 and 1000' });
+    const digest = queryDigest({ list: 'audit', actor, action, outcome, kind, name, since, until });
+    const page = collectPageRequest(invalid, limit, token, digest, 100);
+    if (page.after !== undefined && !/^\d{1,15}$/.test(page.after)) invalid.push({ name: 'query.continue', reason: 'is not a continue token this hub gave' });
     if (invalid.length > 0) throw new ValidationError(invalid);
-    const query: AuditQuery = { limit: count, ...(actor ? { actor } : {}), ...(action ? { action } : {}), ...(outcome ? { outcome: outcome as AuditOutcome } : {}), ...(kind ? { kind } : {}), ...(name ? { name } : {}), ...(since ? { since } : {}), ...(until ? { until } : {}) };
-    return { items: await this.audit.list(query) };
+    const query: AuditQuery = { limit: page.limit + 1, ...(page.after === undefined ? {} : { beforeSeq: Number(page.after) }), ...(actor ? { actor } : {}), ...(action ? { action } : {}), ...(outcome ? { outcome: outcome as AuditOutcome } : {}), ...(kind ? { kind } : {}), ...(name ? { name } : {}), ...(since ? { since } : {}), ...(until ? { until } : {}) };
+    return pageFromRead(await this.audit.list(query), (r) => String(r.seq), page, digest);
   }
 
   /** Verifies every kept record against its hash and its predecessor; names the first broken link. */

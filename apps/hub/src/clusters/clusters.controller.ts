@@ -1,3 +1,4 @@
+import { type Page, pageRequest, paginate, queryDigest } from '../../../../libs/paging/src/index.ts';
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { ValidationError } from '../../../../libs/errors/src/index.ts';
@@ -31,8 +32,11 @@ export class ClustersController {
 
   @Access('viewer')
   @Get()
-  async list(@Query('labelSelector') labelSelector: unknown): Promise<{ items: ClusterView[] }> {
-    return { items: await this.registry.list(singleQuery(labelSelector, 'labelSelector')) };
+  async list(@Query('labelSelector') labelSelector: unknown, @Query('limit') limit: unknown, @Query('continue') token: unknown): Promise<Page<ClusterView>> {
+    const selector = singleQuery(labelSelector, 'labelSelector');
+    const digest = queryDigest({ list: 'clusters', labelSelector: selector });
+    const page = pageRequest(limit, token, digest);
+    return paginate(await this.registry.list(selector), (c) => c.name, page, digest);
   }
 
   @Access('viewer')

@@ -1,3 +1,4 @@
+import { collectPageRequest, type Page, pageFromRead, queryDigest } from '../../../../libs/paging/src/index.ts';
 import { Controller, Get, Query } from '@nestjs/common';
 import { ValidationError, type InvalidParam } from '../../../../libs/errors/src/index.ts';
 import type { FlotillaEvent } from '../../../../libs/events/src/index.ts';
@@ -8,9 +9,10 @@ import { TenantScope } from '../auth/tenant-scope.ts';
 import type { Identity } from '../../../../libs/identity/src/index.ts';
 
 // A cluster name, or `<namespace>/<name>` of a workload.
+const STREAM_ID = /^\d{1,20}-\d{1,20}$/;
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,252}(\/[A-Za-z0-9][A-Za-z0-9._-]{0,252})?$/;
 
-/** GET /api/v1/events?kind=Cluster&name=member-a&limit=100 (or kind=Workload&name=shop/web): newest first. */
+/** GET /api/v1/events?kind=Cluster&name=member-a&limit=100&continue= (or kind=Workload&name=shop/web): newest first. */
 @Controller('api/v1/events')
 export class EventsController {
   constructor(
@@ -23,19 +25,22 @@ export class EventsController {
   async list(
     @Query('kind') kind: string | undefined,
     @Query('name') name: string | undefined,
-    @Query('limit') limit: string | undefined,
+    @Query('limit') limit: unknown,
+    @Query('continue') token: unknown,
     @Caller() caller: Identity,
-  ): Promise<{ items: FlotillaEvent[] }> {
+  ): Promise<Page<FlotillaEvent>> {
     const invalid: InvalidParam[] = [];
     if (kind !== undefined && !/^[A-Z][A-Za-z]{0,62}$/.test(kind)) invalid.push({ name: 'query.kind', reason: 'must be a kind such as Cluster' });
     if (name !== undefined && !NAME.test(name)) invalid.push({ name: 'query.name', reason: 'must be an object name' });
     if (name !== undefined && kind === undefined) invalid.push({ name: 'query.kind', reason: 'is required with query.name' });
-    const count = limit === undefined ? 100 : /^\d{1,4}$/.test(limit) ? Number(limit) : Number.NaN;
-    if (!(count >= 1 && count <= 1000)) invalid.push({ name: 'query.limit', reason: 'must be an integer between 1 and 1000' });
+    const digest = queryDigest({ list: 'events', kind, name });
+    const page = collectPageRequest(invalid, limit, token, digest, 100);
+    if (page.after !== undefined && !STREAM_ID.test(page.after)) invalid.push({ name: 'query.continue', reason: 'is not a continue token this hub gave' });
     if (invalid.length > 0) throw new ValidationError(invalid);
     // Events about workloads outside the caller's tenants are left out; cluster events are for all.
     const workload = caller.role === 'admin' ? undefined : await this.tenants.workloadFilter(caller);
     const visible = workload && ((event: FlotillaEvent) => event.object.kind !== 'Workload' || workload(event.object.name));
-    return { items: await this.events.list({ kind, name, limit: count, ...(visible ? { visible } : {}) }) };
+    const read = await this.events.list({ kind, name, limit: page.limit + 1, ...(page.after === undefined ? {} : { before: page.after }), ...(visible ? { visible } : {}) });
+    return pageFromRead(read, (e) => e.id, page, digest);
   }
 }

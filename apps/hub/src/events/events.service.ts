@@ -15,6 +15,8 @@ export interface EventQuery {
   readonly name?: string;
   /** @defaultValue 100 */
   readonly limit?: number;
+  /** Only events older than this stream id (the continue position of the previous page). */
+  readonly before?: string;
   /** Only events this accepts (tenant isolation); the limit counts these. */
   readonly visible?: (event: FlotillaEvent) => boolean;
 }
@@ -60,13 +62,14 @@ export class EventsService {
   async list(query: EventQuery = {}): Promise<FlotillaEvent[]> {
     const limit = query.limit ?? 100;
     const visible = query.visible ?? (() => true);
+    const from = query.before === undefined ? '+' : `(${query.before}`;
     if (query.kind !== undefined && query.name !== undefined) {
-      return (await this.read(this.objectKey({ kind: query.kind, name: query.name }), limit)).filter(visible);
+      return (await this.read(this.objectKey({ kind: query.kind, name: query.name }), limit, from)).filter(visible);
     }
-    if (query.kind === undefined && query.visible === undefined) return this.read(this.allKey(), limit);
+    if (query.kind === undefined && query.visible === undefined) return this.read(this.allKey(), limit, from);
     // Filter the hub-wide stream, reading in pages until enough are found.
     const out: FlotillaEvent[] = [];
-    let end = '+';
+    let end = from;
     while (out.length < limit) {
       const page = await this.read(this.allKey(), 500, end);
       out.push(...page.filter((e) => (query.kind === undefined || e.object.kind === query.kind) && visible(e)));

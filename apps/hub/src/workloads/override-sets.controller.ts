@@ -1,4 +1,5 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Put, Res } from '@nestjs/common';
+import { byCodePoint, type Page, pageRequest, paginate, queryDigest } from '../../../../libs/paging/src/index.ts';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { etagOf, versionFromIfMatch } from '../clusters/if-match.ts';
 import { type OverrideSetView, OverrideSetsService } from './override-sets.service.ts';
@@ -19,8 +20,11 @@ export class OverrideSetsController {
 
   @Access('viewer')
   @Get()
-  async list(): Promise<{ items: OverrideSetView[] }> {
-    return { items: await this.sets.list() };
+  async list(@Query('limit') limit: unknown, @Query('continue') token: unknown): Promise<Page<OverrideSetView>> {
+    const digest = queryDigest({ list: 'override-sets' });
+    const page = pageRequest(limit, token, digest);
+    const sets = [...(await this.sets.list())].sort((a, b) => byCodePoint(a.metadata.name, b.metadata.name));
+    return paginate(sets, (s) => s.metadata.name, page, digest);
   }
 
   @Access('viewer')

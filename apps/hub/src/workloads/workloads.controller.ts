@@ -1,3 +1,4 @@
+import { byCodePoint, type Page, type PageRequest, pageRequest, paginate, queryDigest } from '../../../../libs/paging/src/index.ts';
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { singleQuery } from '../http/single-query.ts';
@@ -35,19 +36,37 @@ export class WorkloadsController {
 
   @Access('viewer')
   @Get('workloads')
-  async list(@Query('namespace') namespace: unknown, @Query('tenant') tenant: unknown, @Query('labelSelector') labelSelector: unknown, @Caller() caller: Identity): Promise<{ items: WorkloadView[] }> {
+  async list(
+    @Query('namespace') namespace: unknown,
+    @Query('tenant') tenant: unknown,
+    @Query('labelSelector') labelSelector: unknown,
+    @Query('limit') limit: unknown,
+    @Query('continue') token: unknown,
+    @Caller() caller: Identity,
+  ): Promise<Page<WorkloadView>> {
     const query = {
       ...optional('namespace', singleQuery(namespace, 'namespace')),
       ...optional('tenant', singleQuery(tenant, 'tenant')),
       ...optional('labelSelector', singleQuery(labelSelector, 'labelSelector')),
     };
-    return { items: await this.visible(caller, await this.workloads.list(query)) };
+    const digest = queryDigest({ list: 'workloads', ...query });
+    const page = pageRequest(limit, token, digest);
+    return this.page(await this.visible(caller, await this.workloads.list(query)), page, digest);
   }
 
   @Access('viewer')
   @Get('namespaces/:namespace/workloads')
-  async listInNamespace(@Param('namespace') namespace: string, @Query('labelSelector') labelSelector: unknown, @Caller() caller: Identity): Promise<{ items: WorkloadView[] }> {
-    return { items: await this.visible(caller, await this.workloads.list({ namespace, ...optional('labelSelector', singleQuery(labelSelector, 'labelSelector')) })) };
+  async listInNamespace(
+    @Param('namespace') namespace: string,
+    @Query('labelSelector') labelSelector: unknown,
+    @Query('limit') limit: unknown,
+    @Query('continue') token: unknown,
+    @Caller() caller: Identity,
+  ): Promise<Page<WorkloadView>> {
+    const query = { namespace, ...optional('labelSelector', singleQuery(labelSelector, 'labelSelector')) };
+    const digest = queryDigest({ list: 'workloads', ...query });
+    const page = pageRequest(limit, token, digest);
+    return this.page(await this.visible(caller, await this.workloads.list(query)), page, digest);
   }
 
   @Access('viewer')
@@ -100,11 +119,20 @@ export class WorkloadsController {
     return { items: await this.workloads.placementHistory(namespace, name) };
   }
 
+  /** Ordered by namespace, then name: the position a continue token names. */
+  private page(views: WorkloadView[], request: PageRequest, digest: string): Page<WorkloadView> {
+    const sorted = [...views].sort((a, b) => byCodePoint(keyOf(a), keyOf(b)));
+    return paginate(sorted, keyOf, request, digest);
+  }
+
   private async visible(caller: Identity, views: WorkloadView[]): Promise<WorkloadView[]> {
     const visible = await this.tenants.visibleNamespaces(caller);
     return visible.all ? views : views.filter((view) => visible.namespaces.has(view.metadata.namespace));
   }
 }
+
+/** `namespace/name`; both are DNS labels, so this orders by namespace, then name. */
+const keyOf = (view: WorkloadView): string => `${view.metadata.namespace}/${view.metadata.name}`;
 
 function optional<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {
   return value === undefined ? {} : ({ [key]: value } as Record<K, string>);
