@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { createHub, type Hub } from '../../apps/hub/src/create-hub.ts';
 import { WorkloadQueues } from '../../apps/hub/src/workloads/workload-queues.ts';
 import { WorkloadsService } from '../../apps/hub/src/workloads/workloads.service.ts';
@@ -229,6 +229,18 @@ describe('workload API (in process, real Redis, no members)', () => {
       const refused = await api('GET', `/api/v1/workloads?${bad}`);
       expect([bad, refused.status]).toEqual([bad, 400]);
     }
+  });
+
+  it('answers in YAML when asked first, and keeps problem details JSON', async () => {
+    const path = '/api/v1/namespaces/shop/workloads/web';
+    const json = await api('GET', path);
+    const response = await fetch(`${url}${path}`, { headers: { ...(await authHeader()), accept: 'application/yaml' } });
+    expect(response.headers.get('content-type')).toBe('application/yaml; charset=utf-8');
+    expect(response.headers.get('vary')).toContain('accept');
+    expect(parse(await response.text())).toEqual(json.body);
+    const missing = await fetch(`${url}/api/v1/namespaces/shop/workloads/nope`, { headers: { ...(await authHeader()), accept: 'application/yaml' } });
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('content-type')).toContain('application/problem+json');
   });
 
   it('seals Secret values at rest and never returns them', async () => {

@@ -16,6 +16,7 @@ import { TokenVerifier } from './auth/token-verifier.ts';
 import { HUB_CONFIG } from './config/hub-config.token.ts';
 import { readBuildInfo } from './build-info.ts';
 import { installBodyParsers } from './http/body-parsers.ts';
+import { installYamlResponses } from './http/yaml-responses.ts';
 import { installHttpHooks, REQUEST_ID_HEADER } from './http/install-http-hooks.ts';
 import { requestIdFrom } from './logging/request-id.ts';
 import { HttpMetrics } from './metrics/http-metrics.ts';
@@ -75,6 +76,7 @@ export async function createHub(config: Config, options: HubOptions = {}): Promi
   installAuthentication(app.getHttpAdapter().getInstance(), app.get(HUB_CONFIG), app.get(TokenVerifier), (request, reply) => sessions.identify(request, reply), (error, requestId) => logger.error({ err: error, requestId }, 'authentication failed', 'Auth'));
   installAuditHooks(app.getHttpAdapter().getInstance(), app.get(AuditLog), (error) => logger.error({ err: error }, 'audit record not written', 'Audit'));
   installBodyParsers(app);
+  installYamlResponses(app.getHttpAdapter().getInstance());
   await app.init();
 
   return {
