@@ -11,6 +11,7 @@ import { cpus, totalmem } from 'node:os';
 import { Redis } from 'ioredis';
 import { TEST_ENCRYPTION_KEYS } from '../test/integration/support/test-encryption-key.ts';
 import { deleteKeysWithPrefix } from '../test/integration/support/test-prefix.ts';
+import { Browser, logIn } from '../test/oidc/browser.ts';
 import { HUB_AUDIENCE, startTestIdp } from '../test/oidc/test-idp.ts';
 import { testToken } from '../test/oidc/test-tokens.ts';
 import { buildHub, quantile } from './support.ts';
@@ -45,36 +46,14 @@ if (!parsed.ok) throw new Error(parsed.issues.map((issue) => `${issue.variable} 
 const hub = await createHub(parsed.config, { logDestination: { write: () => undefined } });
 const redis = new Redis(redisUrl);
 
-/** A browser login as `user`, through the provider's form: the session cookie. */
-async function sessionCookie(url: string, user: string, password: string): Promise<string> {
-  const cookies = new Map<string, string>();
-  const go = async (to: string, init: RequestInit = {}): Promise<Response> => {
-    const origin = new URL(to).origin;
-    const header = [...cookies].filter(([k]) => k.startsWith(`${origin} `)).map(([k, v]) => `${k.slice(origin.length + 1)}=${v}`).join('; ');
-    const response = await fetch(to, { ...init, redirect: 'manual', headers: { ...(header === '' ? {} : { cookie: header }), ...(init.headers as Record<string, string> | undefined) } });
-    for (const line of response.headers.getSetCookie()) {
-      const [pair = ''] = line.split(';');
-      const [name = '', value = ''] = pair.split(/=(.*)/s);
-      cookies.set(`${origin} ${name}`, value);
-    }
-    return response;
-  };
-  let at = `${url}/auth/login`;
-  let response = await go(at);
-  while (response.status >= 300 && response.status < 400) response = await go((at = new URL(response.headers.get('location') ?? '', at).href));
-  response = await go(`${at}/login`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ login: user, password }).toString() });
-  at = new URL(response.headers.get('location') ?? '', at).href;
-  response = await go(at);
-  while (response.status >= 300 && response.status < 400) response = await go((at = new URL(response.headers.get('location') ?? '', at).href));
-  const session = cookies.get(`${new URL(url).origin} flotilla_session`);
-  if (session === undefined) throw new Error('the login gave no session cookie');
-  return `flotilla_session=${session}`;
-}
-
 try {
   const url = await hub.listen();
   const token = await testToken('viewer', idp.issuer);
-  const cookie = await sessionCookie(url, 'vera', 'vera-demo');
+  const browser = new Browser();
+  await logIn(browser, url, 'vera', 'vera-demo');
+  const session = browser.cookies.get(url, 'flotilla_session');
+  if (session === undefined) throw new Error('the login gave no session cookie');
+  const cookie = `flotilla_session=${session}`;
   const kinds = [
     { name: 'no authentication (`GET /livez`)', path: '/livez', headers: {} },
     { name: 'bearer token (`GET /auth/me`)', path: '/auth/me', headers: { authorization: `Bearer ${token}` } },

@@ -5,70 +5,9 @@ import { createHub, type Hub } from '../../apps/hub/src/create-hub.ts';
 import { startTestIdp, type TestIdp } from '../oidc/test-idp.ts';
 import { freePort } from './support/free-port.ts';
 import { hubTestConfig } from './support/hub-config.ts';
+import { Browser, logIn } from '../oidc/browser.ts';
 import { LogLines } from './support/log-lines.ts';
 import { deleteKeysWithPrefix, testPrefix } from './support/test-prefix.ts';
-
-/** A browser's cookies, per origin, as far as these tests need: name=value, set and cleared. */
-class CookieJar {
-  private readonly byOrigin = new Map<string, Map<string, string>>();
-
-  take(url: string, response: Response): void {
-    const jar = this.jar(url);
-    for (const line of response.headers.getSetCookie()) {
-      const [pair = '', ...attributes] = line.split(';').map((part) => part.trim());
-      const [name = '', value = ''] = pair.split(/=(.*)/s);
-      const expired = attributes.some((a) => /^max-age=0$/i.test(a) || (/^expires=/i.test(a) && new Date(a.slice(8)).getTime() < Date.now()));
-      if (value === '' || expired) jar.delete(name);
-      else jar.set(name, value);
-    }
-  }
-
-  header(url: string): string {
-    return [...this.jar(url)].map(([name, value]) => `${name}=${value}`).join('; ');
-  }
-
-  get(url: string, name: string): string | undefined {
-    return this.jar(url).get(name);
-  }
-
-  set(url: string, name: string, value: string): void {
-    this.jar(url).set(name, value);
-  }
-
-  private jar(url: string): Map<string, string> {
-    const origin = new URL(url).origin;
-    let jar = this.byOrigin.get(origin);
-    if (!jar) this.byOrigin.set(origin, (jar = new Map<string, string>()));
-    return jar;
-  }
-}
-
-/** One browser: follows nothing by itself, keeps cookies. */
-class Browser {
-  readonly cookies = new CookieJar();
-  /** Every Set-Cookie line received, as sent. */
-  readonly setCookies: string[] = [];
-
-  async go(url: string, init: RequestInit = {}): Promise<Response> {
-    const cookie = this.cookies.header(url);
-    const response = await fetch(url, { ...init, redirect: 'manual', headers: { ...(cookie === '' ? {} : { cookie }), ...(init.headers as Record<string, string> | undefined) } });
-    this.cookies.take(url, response);
-    this.setCookies.push(...response.headers.getSetCookie());
-    return response;
-  }
-
-  /** Follows redirects from `url` until a page that is not one; returns it and every URL visited. */
-  async follow(url: string): Promise<{ response: Response; visited: string[] }> {
-    const visited = [url];
-    let response = await this.go(url);
-    while (response.status >= 300 && response.status < 400) {
-      const next = new URL(response.headers.get('location') ?? '', visited[visited.length - 1]).href;
-      visited.push(next);
-      response = await this.go(next);
-    }
-    return { response, visited };
-  }
-}
 
 describe('browser login (authorization code + PKCE against a real provider)', () => {
   const prefix = testPrefix('login');
@@ -81,14 +20,10 @@ describe('browser login (authorization code + PKCE against a real provider)', ()
   /** Logs `user` in from scratch in a new browser; answers the browser and where it landed. */
   async function login(user: string, password: string, returnTo = '/api/v1/workloads'): Promise<{ browser: Browser; landed: string; csrf: string }> {
     const browser = new Browser();
-    const start = await browser.follow(`${url}/auth/login?returnTo=${encodeURIComponent(returnTo)}`);
-    const form = start.visited[start.visited.length - 1]!;
+    const { form, formPage, submitted, landed } = await logIn(browser, url, user, password, returnTo);
     expect(form.startsWith(`${idp.issuer}/interaction/`)).toBe(true);
-    expect(await start.response.text()).toContain('<form method="post"');
-    const submitted = await browser.go(`${form}/login`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ login: user, password }).toString() });
+    expect(await formPage.text()).toContain('<form method="post"');
     expect(submitted.status).toBe(303);
-    const back = await browser.follow(new URL(submitted.headers.get('location')!, form).href);
-    const landed = back.visited[back.visited.length - 1]!;
     const me = (await (await browser.go(`${url}/auth/me`)).json()) as { csrfToken: string };
     return { browser, landed, csrf: me.csrfToken };
   }

@@ -51,10 +51,20 @@ export function encodeContinue(after: string, digest: string): string {
  */
 export function pageRequest(limit: unknown, token: unknown, digest: string, defaultLimit = DEFAULT_LIMIT): PageRequest {
   const invalid: InvalidParam[] = [];
+  const request = collectPageRequest(invalid, limit, token, digest, defaultLimit);
+  if (invalid.length > 0) throw new ValidationError(invalid);
+  return request;
+}
+
+/** {@link pageRequest}, its problems added to `invalid` (so one answer names every bad parameter) instead of thrown. */
+export function collectPageRequest(invalid: InvalidParam[], limit: unknown, token: unknown, digest: string, defaultLimit = DEFAULT_LIMIT): PageRequest {
   let count = defaultLimit;
   if (limit !== undefined) {
     count = typeof limit === 'string' && /^\d{1,4}$/.test(limit) ? Number(limit) : Number.NaN;
-    if (!(count >= 1 && count <= MAX_LIMIT)) invalid.push({ name: 'query.limit', reason: `must be an integer between 1 and ${MAX_LIMIT}` });
+    if (!(count >= 1 && count <= MAX_LIMIT)) {
+      invalid.push({ name: 'query.limit', reason: `must be an integer between 1 and ${MAX_LIMIT}` });
+      count = defaultLimit;
+    }
   }
   let after: string | undefined;
   if (token !== undefined) {
@@ -63,7 +73,6 @@ export function pageRequest(limit: unknown, token: unknown, digest: string, defa
     else if (decoded.q !== digest) invalid.push({ name: 'query.continue', reason: 'was given for a list with other filters: repeat the filters of the first page' });
     else after = decoded.a;
   }
-  if (invalid.length > 0) throw new ValidationError(invalid);
   return { limit: count, ...(after === undefined ? {} : { after }) };
 }
 
@@ -73,17 +82,6 @@ function decodeToken(token: string): Token | undefined {
     return parsed.v === 1 && typeof parsed.a === 'string' && typeof parsed.q === 'string' ? (parsed as Token) : undefined;
   } catch {
     return undefined;
-  }
-}
-
-/** {@link pageRequest}, its problems added to `invalid` (so one answer names every bad parameter) instead of thrown. */
-export function collectPageRequest(invalid: InvalidParam[], limit: unknown, token: unknown, digest: string, defaultLimit = DEFAULT_LIMIT): PageRequest {
-  try {
-    return pageRequest(limit, token, digest, defaultLimit);
-  } catch (error) {
-    if (!(error instanceof ValidationError)) throw error;
-    invalid.push(...error.invalidParams);
-    return { limit: defaultLimit };
   }
 }
 

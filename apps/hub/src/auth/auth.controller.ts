@@ -8,7 +8,7 @@ import { REDIS } from '../redis/redis.token.ts';
 import type { Identity } from '../../../../libs/identity/src/index.ts';
 import { Access } from './access.ts';
 import { Caller } from './caller.decorator.ts';
-import { CSRF_HEADER, SESSION_COOKIE, Sessions, type SessionView } from './sessions.ts';
+import { CSRF_HEADER, Sessions, type SessionView } from './sessions.ts';
 import { TokenVerifier } from './token-verifier.ts';
 
 /** Binds a login to the browser that started it: holds the `state` of the authorization request. */
@@ -124,10 +124,8 @@ export class AuthController {
   @Post('logout')
   @HttpCode(200)
   async logout(@Req() request: FastifyRequest, @Headers(CSRF_HEADER) csrf: string | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<{ redirectTo: string }> {
-    if (request.cookies[SESSION_COOKIE] !== undefined && !(await this.sessions.csrfMatches(request, csrf))) {
-      throw new ForbiddenException(`logout needs the ${CSRF_HEADER} header of the session (GET /auth/me gives it)`);
-    }
-    const { idToken } = await this.sessions.end(request, reply);
+    const { ended, idToken } = await this.sessions.end(request, reply, csrf);
+    if (!ended) throw new ForbiddenException(`logout needs the ${CSRF_HEADER} header of the session (GET /auth/me gives it)`);
     const home = `${this.config.publicUrl.replace(/\/+$/, '')}/`;
     const { configuration } = await this.verifier.provider().catch(() => ({ configuration: undefined }));
     if (configuration?.serverMetadata().end_session_endpoint === undefined || idToken === undefined) return { redirectTo: home };

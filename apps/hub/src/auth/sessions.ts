@@ -134,23 +134,22 @@ export class Sessions {
     return identity;
   }
 
-  /** Ends the request's session (idempotent); the ID token, when there was one, for the provider's end-session hint. */
-  async end(request: FastifyRequest, reply: FastifyReply): Promise<{ idToken?: string; csrf?: string }> {
+  /**
+   * Ends the request's session when `csrf` is its CSRF token (without a session cookie there is
+   * nothing to end: idempotent). Answers whether it ended, and the ID token, when there was one,
+   * for the provider's end-session hint.
+   */
+  async end(request: FastifyRequest, reply: FastifyReply, csrf: unknown): Promise<{ ended: boolean; idToken?: string }> {
     const id = request.cookies[SESSION_COOKIE];
-    this.clearCookie(reply);
-    if (id === undefined || id === '') return {};
+    if (id === undefined) {
+      this.clearCookie(reply);
+      return { ended: true };
+    }
     const session = await this.load(id);
+    if (session === undefined || typeof csrf !== 'string' || !sameSecret(csrf, session.csrf)) return { ended: false };
     await this.redis.del(this.key(id));
-    if (session === undefined) return {};
-    return { csrf: session.csrf, ...(session.idToken === undefined ? {} : { idToken: this.open(id, session.idToken, 'id') }) };
-  }
-
-  /** True when `given` is the CSRF token of the request's live session. */
-  async csrfMatches(request: FastifyRequest, given: unknown): Promise<boolean> {
-    const id = request.cookies[SESSION_COOKIE];
-    if (id === undefined || typeof given !== 'string') return false;
-    const session = await this.load(id);
-    return session !== undefined && sameSecret(given, session.csrf);
+    this.clearCookie(reply);
+    return { ended: true, ...(session.idToken === undefined ? {} : { idToken: this.open(id, session.idToken, 'id') }) };
   }
 
   private clearCookie(reply: FastifyReply): void {

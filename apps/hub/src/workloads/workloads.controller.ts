@@ -1,11 +1,11 @@
-import { byCodePoint, type Page, type PageRequest, pageRequest, paginate, queryDigest } from '../../../../libs/paging/src/index.ts';
+import { byCodePoint, type Page, pageRequest, paginate, queryDigest } from '../../../../libs/paging/src/index.ts';
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { singleQuery } from '../http/single-query.ts';
 import type { PlacementHistoryEntry } from '../../../../libs/workloads/src/index.ts';
 import { etagOf, versionFromIfMatch } from '../clusters/if-match.ts';
 import type { WorkloadView } from './workload-view.ts';
-import { WorkloadsService } from './workloads.service.ts';
+import { type WorkloadQuery, WorkloadsService } from './workloads.service.ts';
 import { Access } from '../auth/access.ts';
 import { Caller } from '../auth/caller.decorator.ts';
 import { TenantScope } from '../auth/tenant-scope.ts';
@@ -49,9 +49,7 @@ export class WorkloadsController {
       ...optional('tenant', singleQuery(tenant, 'tenant')),
       ...optional('labelSelector', singleQuery(labelSelector, 'labelSelector')),
     };
-    const digest = queryDigest({ list: 'workloads', ...query });
-    const page = pageRequest(limit, token, digest);
-    return this.page(await this.visible(caller, await this.workloads.list(query)), page, digest);
+    return this.listPage(query, limit, token, caller);
   }
 
   @Access('viewer')
@@ -63,10 +61,7 @@ export class WorkloadsController {
     @Query('continue') token: unknown,
     @Caller() caller: Identity,
   ): Promise<Page<WorkloadView>> {
-    const query = { namespace, ...optional('labelSelector', singleQuery(labelSelector, 'labelSelector')) };
-    const digest = queryDigest({ list: 'workloads', ...query });
-    const page = pageRequest(limit, token, digest);
-    return this.page(await this.visible(caller, await this.workloads.list(query)), page, digest);
+    return this.listPage({ namespace, ...optional('labelSelector', singleQuery(labelSelector, 'labelSelector')) }, limit, token, caller);
   }
 
   @Access('viewer')
@@ -119,15 +114,13 @@ export class WorkloadsController {
     return { items: await this.workloads.placementHistory(namespace, name) };
   }
 
-  /** Ordered by namespace, then name: the position a continue token names. */
-  private page(views: WorkloadView[], request: PageRequest, digest: string): Page<WorkloadView> {
-    const sorted = [...views].sort((a, b) => byCodePoint(keyOf(a), keyOf(b)));
-    return paginate(sorted, keyOf, request, digest);
-  }
-
-  private async visible(caller: Identity, views: WorkloadView[]): Promise<WorkloadView[]> {
-    const visible = await this.tenants.visibleNamespaces(caller);
-    return visible.all ? views : views.filter((view) => visible.namespaces.has(view.metadata.namespace));
+  /** One page of what the caller may see of the list, ordered by namespace, then name (the position a continue token names). */
+  private async listPage(query: WorkloadQuery, limit: unknown, token: unknown, caller: Identity): Promise<Page<WorkloadView>> {
+    const digest = queryDigest({ list: 'workloads', ...query });
+    const page = pageRequest(limit, token, digest);
+    const [views, visible] = await Promise.all([this.workloads.list(query), this.tenants.workloadFilter(caller)]);
+    const sorted = views.filter((view) => visible(keyOf(view))).sort((a, b) => byCodePoint(keyOf(a), keyOf(b)));
+    return paginate(sorted, keyOf, page, digest);
   }
 }
 
