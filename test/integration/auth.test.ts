@@ -40,6 +40,8 @@ const ACCESS: Readonly<Record<string, Access>> = {
   'DELETE /api/v1/clusters/:name': 'admin',
   'GET /api/v1/events': 'viewer',
   'GET /api/v1/failover': 'viewer',
+  'GET /api/v1/fleet/objects': 'viewer',
+  'GET /api/v1/fleet/caches': 'viewer',
   'POST /api/v1/clusters/:name/fence': 'operator',
   'DELETE /api/v1/clusters/:name/fence': 'operator',
   'POST /api/v1/clusters/:name/drain': 'operator',
@@ -220,9 +222,10 @@ describe('access control (real OpenID Provider, in-process hub)', () => {
     let denied: AuditRecord[] = [];
     await pollUntil('two denied records', async () => {
       denied = ((await call('/api/v1/audit?outcome=Denied', admin)).body.items as AuditRecord[] | undefined)?.filter((r) => r.outcome === 'Denied') ?? [];
-      return denied.some((r) => r.action === 'GET /api/v1/workloads' && r.actor.subject === 'anonymous') && denied.some((r) => r.action === 'POST /api/v1/clusters/:name/cordon');
+      // The route walk above was denied the same routes: wait for this test's own records (written after the answer).
+      return denied.some((r) => r.action === 'GET /api/v1/workloads' && r.actor.subject === 'anonymous') && denied.some((r) => r.action === 'POST /api/v1/clusters/:name/cordon' && r.target?.name === 'acl-denied');
     }, 5_000, 50);
-    expect(denied.find((r) => r.action === 'POST /api/v1/clusters/:name/cordon')).toMatchObject({
+    expect(denied.find((r) => r.action === 'POST /api/v1/clusters/:name/cordon' && r.target?.name === 'acl-denied')).toMatchObject({
       actor: { subject: TEST_CALLERS.viewer.clientId, groups: [...TEST_CALLERS.viewer.groups] },
       target: { kind: 'Cluster', name: 'acl-denied' },
       outcome: 'Denied',

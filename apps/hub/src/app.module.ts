@@ -18,6 +18,7 @@ import { RedisModule } from './redis/redis.module.ts';
 import { ShutdownModule } from './shutdown/shutdown.module.ts';
 import { WorkloadsModule } from './workloads/workloads.module.ts';
 import { FailoverModule } from './failover/failover.module.ts';
+import { FleetModule } from './fleet/fleet.module.ts';
 
 @Module({})
 export class AppModule {
@@ -39,6 +40,7 @@ export class AppModule {
         HealthProbeModule,
         WorkloadsModule,
         FailoverModule,
+        FleetModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],
     };

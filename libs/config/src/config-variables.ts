@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type KindRef, parseKindList } from '../../fleet-reads/src/kinds.ts';
 
 /**
  * One environment variable the hub reads at boot.
@@ -86,6 +87,15 @@ const tokenAlgorithms: z.ZodType<readonly string[], string> = z.string().transfo
     return z.NEVER;
   }
   return [...new Set(algorithms)];
+});
+
+const kindList: z.ZodType<readonly KindRef[], string> = z.string().transform((raw, ctx) => {
+  try {
+    return parseKindList(raw);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    return z.NEVER;
+  }
 });
 
 /** One name as found in a token's claims or groups. */
@@ -305,6 +315,27 @@ export const configVariables = {
     expected: 'an integer number of milliseconds between 100 and 600000',
     meaning: 'Bound of one request of an apply, sync or cleanup job to a member API server; a request without an answer by then fails as transient.',
     schema: integerBetween(100, 600_000),
+  },
+  fleetCacheKinds: {
+    env: 'FLOTILLA_FLEET_CACHE_KINDS',
+    default: 'apps/v1/Deployment,apps/v1/StatefulSet,apps/v1/DaemonSet,v1/Service',
+    expected: 'a comma-separated list of <apiVersion>/<Kind> (e.g. apps/v1/Deployment,v1/ConfigMap; v1/Secret is refused), or empty for none',
+    meaning: 'Kinds every hub keeps a watch cache of, per member cluster, for cross-cluster reads (`GET /api/v1/fleet/objects`). Other kinds are read from the members live. `-` caches none.',
+    schema: z.string().transform((raw) => (raw === '-' ? '' : raw)).pipe(kindList),
+  },
+  fleetCacheMemoryMb: {
+    env: 'FLOTILLA_FLEET_CACHE_MEMORY_MB',
+    default: '256',
+    expected: 'an integer number of MiB between 1 and 65536',
+    meaning: 'What the watch caches may hold together (estimated as the JSON size of the objects, managedFields left out). A cache that would pass it is stopped and its cluster and kind are read live.',
+    schema: integerBetween(1, 65_536),
+  },
+  fleetReadTimeoutMs: {
+    env: 'FLOTILLA_FLEET_READ_TIMEOUT_MS',
+    default: '800',
+    expected: 'an integer number of milliseconds between 50 and 60000',
+    meaning: 'How long a cross-cluster read waits for each member it reads live. A member slower than that is left out of the answer with a `Timeout` error entry, so one slow cluster never holds up the others.',
+    schema: integerBetween(50, 60_000),
   },
   failoverStabilizationMs: {
     env: 'FLOTILLA_FAILOVER_STABILIZATION_MS',

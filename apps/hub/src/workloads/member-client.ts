@@ -8,6 +8,7 @@ import {
   PatchStrategy,
   type SecurityAuthentication,
   ServerConfiguration,
+  type V1APIResource,
 } from '@kubernetes/client-node';
 import { Agent } from 'undici';
 import type { LiveObject as WorkloadLiveObject } from '../../../../libs/workloads/src/index.ts';
@@ -15,6 +16,21 @@ import type { ClusterAccess } from '../clusters/cluster-access.ts';
 
 /** The field manager of every server-side apply the hub makes. */
 export const FIELD_MANAGER = 'flotilla';
+
+/** Objects per page of a list. */
+const LIST_PAGE = 500;
+
+/** The client's discovery (which resource serves a kind, cached per client), which it keeps protected. */
+class MemberObjectApi extends KubernetesObjectApi {
+  async resourceOf(apiVersion: string, kind: string): Promise<V1APIResource | undefined> {
+    try {
+      return await this.resource(apiVersion, kind);
+    } catch (error) {
+      if (error instanceof ApiException && error.code === 404) return undefined;
+      throw error;
+    }
+  }
+}
 
 /** Keep-alive connections per member at most. */
 const POOL_CONNECTIONS = 16;
@@ -41,7 +57,7 @@ export type LiveObject = KubernetesObject & WorkloadLiveObject;
  * classifyMemberError.
  */
 export class MemberClient {
-  private readonly api: KubernetesObjectApi;
+  private readonly api: MemberObjectApi;
   private readonly namespaces = new Set<string>();
   /** One pool of keep-alive TLS connections per member, instead of a handshake per request. */
   private readonly pool: Agent;
@@ -78,7 +94,7 @@ export class MemberClient {
       },
       post: (context) => new Observable(Promise.resolve(context)),
     };
-    this.api = new KubernetesObjectApi(
+    this.api = new MemberObjectApi(
       createConfiguration({ baseServer: new ServerConfiguration(access.server, {}), authMethods: { default: auth }, middleware: [timeout] }),
     );
   }
@@ -133,15 +149,37 @@ export class MemberClient {
 
   /** Every object of a kind in a namespace that matches the label selector, all pages. Throws on any failure. */
   async list(apiVersion: string, kind: string, namespace: string, labelSelector: string): Promise<LiveObject[]> {
+    return (await this.listSnapshot(apiVersion, kind, { namespace, labelSelector })).items;
+  }
+
+  /**
+   * Every object of a kind (in `namespace`, or in all namespaces), all pages, with the
+   * resourceVersion of the one snapshot the pages come from: what a watch goes on from.
+   * `signal` stops between and during pages. Throws on any failure.
+   */
+  async listSnapshot(apiVersion: string, kind: string, options: { namespace?: string; labelSelector?: string; signal?: AbortSignal } = {}): Promise<{ items: LiveObject[]; resourceVersion: string }> {
     const out: LiveObject[] = [];
     let token: string | undefined;
+    let resourceVersion = '';
     do {
-      const page = await this.api.list<LiveObject>(apiVersion, kind, namespace, undefined, undefined, undefined, undefined, labelSelector, 500, token);
+      options.signal?.throwIfAborted();
+      const page = await this.api.list<LiveObject>(apiVersion, kind, options.namespace || undefined, undefined, undefined, undefined, undefined, options.labelSelector || undefined, LIST_PAGE, token);
       // Items of a list carry no apiVersion and kind of their own: give them the list's.
       for (const item of page.items) out.push({ ...item, apiVersion, kind });
       token = page.metadata?._continue || undefined;
+      resourceVersion = page.metadata?.resourceVersion ?? resourceVersion;
     } while (token);
-    return out;
+    return { items: out, resourceVersion };
+  }
+
+  /**
+   * The URL path of a kind's collection on this member (`/apis/apps/v1/deployments`), found by
+   * discovery (cached per client); undefined when the member does not serve the kind.
+   */
+  async collectionPath(apiVersion: string, kind: string): Promise<string | undefined> {
+    const resource = await this.api.resourceOf(apiVersion, kind);
+    if (resource === undefined) return undefined;
+    return `${apiVersion.includes('/') ? '/apis' : '/api'}/${apiVersion}/${resource.name}`;
   }
 
   /**

@@ -41,6 +41,6 @@ import { WorkloadsService } from './workloads.service.ts';
     WorkloadWorkers,
     WorkloadSecrets,
   ],
-  exports: [WorkloadQueues, FleetSnapshots, PlacementProcessor, WorkloadsService],
+  exports: [WorkloadQueues, FleetSnapshots, PlacementProcessor, WorkloadsService, MemberClients],
 })
 export class WorkloadsModule {}
