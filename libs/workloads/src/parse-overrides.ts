@@ -1,12 +1,13 @@
 import { MANAGED_BY_LABEL } from '../../clusters/src/managed-by.ts';
 import { dns1123LabelProblem, labelKeyProblem } from '../../clusters/src/names.ts';
 import { readLabels } from '../../clusters/src/read-spec-fields.ts';
-import { field, InvalidParams, isObject, type JsonObject, optionalString, refuseUnknownFields } from '../../validation/src/index.ts';
+import { field, InvalidParams, isObject, type JsonObject, optionalString, propertyNames, refuseUnknownFields } from '../../validation/src/index.ts';
+import { OVERRIDE_RULE_SCHEMA, OVERRIDE_SET_SCHEMA, OVERRIDE_TARGET_SCHEMA } from './workload-schemas.ts';
 import { isOneOf, readClusterNames, readInteger, readMatchLabels, readZones } from './parse-placement-policy.ts';
 import type { JsonPatchOperation, ManifestTarget, OverrideRule, OverrideSet, OverrideTarget } from './workload.ts';
 
-const RULE_FIELDS = ['target', 'images', 'replicas', 'labels', 'annotations', 'env', 'args', 'jsonPatch'];
-const CHANGE_FIELDS = ['images', 'replicas', 'labels', 'annotations', 'env', 'args', 'jsonPatch'];
+const RULE_FIELDS = propertyNames(OVERRIDE_RULE_SCHEMA);
+const CHANGE_FIELDS = RULE_FIELDS.filter((name) => name !== 'target');
 const PATCH_OPS = ['add', 'remove', 'replace', 'move', 'copy', 'test'] as const;
 const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 const KIND = /^[A-Z][A-Za-z0-9]*$/;
@@ -93,7 +94,7 @@ function readTarget(value: unknown, path: string, issues: InvalidParams): Overri
     issues.add(path, 'must be an object {clusters?, zones?, matchLabels?}');
     return {};
   }
-  refuseUnknownFields(value, ['clusters', 'zones', 'matchLabels'], path, issues);
+  refuseUnknownFields(value, propertyNames(OVERRIDE_TARGET_SCHEMA), path, issues);
   const clusters = readClusterNames(value.clusters, field(path, 'clusters'), issues, 'must list at least one cluster; leave it out to match every cluster');
   const zones = readZones(value.zones, field(path, 'zones'), issues, 'must list at least one zone; leave it out to match every zone');
   const matchLabels = readMatchLabels(value.matchLabels, field(path, 'matchLabels'), issues);
@@ -318,7 +319,7 @@ export function parseOverrideSet(body: unknown): OverrideSet {
     issues.throwIfAny('override set');
   }
   const object = body as JsonObject;
-  refuseUnknownFields(object, ['name', 'description', 'rules'], '', issues);
+  refuseUnknownFields(object, propertyNames(OVERRIDE_SET_SCHEMA), '', issues);
   const name = requiredStringField(object, 'name', '', issues);
   const nameProblem = name === undefined ? undefined : dns1123LabelProblem(name);
   if (nameProblem) issues.add('name', nameProblem);

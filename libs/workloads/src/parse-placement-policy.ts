@@ -10,13 +10,14 @@ import type {
   Toleration,
   WeightRule,
 } from '../../placement/src/index.ts';
-import { field, type InvalidParams, isObject, type JsonObject, refuseUnknownFields } from '../../validation/src/index.ts';
+import { field, type InvalidParams, isObject, type JsonObject, propertyNames, refuseUnknownFields } from '../../validation/src/index.ts';
+import { PLACEMENT_POLICY_SCHEMA } from './workload-schemas.ts';
 
 /** The placement of a workload that gives none: every cluster, all replicas on each. */
 export const DEFAULT_PLACEMENT: PlacementPolicy = { replicaScheduling: { type: 'Duplicated' } };
 
-const POLICY_FIELDS = ['clusterAffinity', 'fallbackGroups', 'spread', 'replicaScheduling', 'minReplicasPerCluster', 'maxReplicasPerCluster', 'tolerations'];
-const AFFINITY_FIELDS = ['matchLabels', 'matchExpressions', 'zones', 'names', 'excludeNames'];
+const POLICY_FIELDS = propertyNames(PLACEMENT_POLICY_SCHEMA);
+const AFFINITY_FIELDS = propertyNames(PLACEMENT_POLICY_SCHEMA.properties?.clusterAffinity ?? {});
 const OPERATORS = ['In', 'NotIn', 'Exists', 'DoesNotExist'] as const;
 const DIVISION_PREFERENCES = ['Weighted', 'AvailableCapacity', 'Aggregated'] as const;
 const TAINT_EFFECTS: readonly TaintEffect[] = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
