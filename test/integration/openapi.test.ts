@@ -215,11 +215,32 @@ describe('OpenAPI document and docs page (in-process hub, real Redis and OpenID 
     expect(cluster({ ...(answers[6]![3] as Json), credentials: { type: 'token', token: 'x' } })).toBe(false);
   });
 
-  it('matches real problems: 400 with invalidParams, 404, 409', async () => {
+  it('describes request bodies as the validators take them: valid bodies pass both, an unknown field fails both', async () => {
+    const bodySchema = (path: string, method: string): ValidateFunction => ajv.compile(inline(document.paths[path]?.[method]?.requestBody?.content['application/json']?.schema, document) as Json);
+    const deployment = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'api' }, spec: { replicas: 1 } };
+    const cases: [string, string, string, Json][] = [
+      ['/api/v1/clusters', 'post', '/api/v1/clusters', { name: 'doc-b1', server: 'https://10.0.0.3:6443', region: 'eu', credentials: { type: 'token', token: 'doc-token-0123456789' }, cordoned: true }],
+      ['/api/v1/override-sets', 'post', '/api/v1/override-sets', { name: 'doc-test', rules: [{ target: { matchLabels: { tier: 'gold' } }, labels: { env: 'test' }, jsonPatch: [{ operations: [{ op: 'add', path: '/metadata/annotations/x', value: 'y' }] }] }] }],
+      ['/api/v1/workloads', 'post', '/api/v1/workloads', { apiVersion: 'flotilla.dev/v1', kind: 'Workload', metadata: { name: 'api', namespace: 'doc-shop' }, spec: { tenant: 'team-a', manifests: [deployment], failover: { purgeMode: 'Never', tolerationSeconds: 10 }, placement: { clusterAffinity: { zones: ['a'] }, replicaScheduling: { type: 'Duplicated' } } } }],
+    ];
+    for (const [path, method, target, body] of cases) {
+      const validate = bodySchema(path, method);
+      expect({ path, valid: validate(body), errors: ajv.errorsText(validate.errors) }).toEqual({ path, valid: true, errors: 'No errors' });
+      expect((await call(method.toUpperCase(), target, body)).status).toBe(201);
+      const typo = { ...body, colour: 'blue' };
+      expect(validate(typo)).toBe(false);
+      const refused = await call(method.toUpperCase(), target, typo);
+      expect({ path, status: refused.status, names: ((refused.body as Json).invalidParams as { name: string }[]).map((p) => p.name) }).toEqual({ path, status: 400, names: ['colour'] });
+    }
+  });
+
+  it('matches real problems: 401, 400 with invalidParams, 404, 409', async () => {
     const bad = await call('POST', '/api/v1/clusters', { name: 'Not_A_Name', server: 'ftp://x' });
     const missing = await call('GET', '/api/v1/clusters/doc-none');
     const conflict = await fetch(`${url}/api/v1/clusters/doc-c1`, { method: 'PATCH', headers: { ...(await authHeader('admin')), 'content-type': 'application/json', 'if-match': '"999"' }, body: '{"cordoned":true}' });
+    const anonymous = await fetch(`${url}/api/v1/clusters`);
     const problems: [string, string, number, unknown][] = [
+      ['/api/v1/clusters', 'get', 401, await anonymous.json()],
       ['/api/v1/clusters', 'post', 400, bad.body],
       ['/api/v1/clusters/{name}', 'get', 404, missing.body],
       ['/api/v1/clusters/{name}', 'patch', 409, await conflict.json()],

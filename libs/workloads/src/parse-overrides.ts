@@ -8,6 +8,8 @@ import type { JsonPatchOperation, ManifestTarget, OverrideRule, OverrideSet, Ove
 
 const RULE_FIELDS = propertyNames(OVERRIDE_RULE_SCHEMA);
 const CHANGE_FIELDS = RULE_FIELDS.filter((name) => name !== 'target');
+/** The fields of one item of a rule's list, e.g. `images`. */
+const itemFields = (list: string): readonly string[] => propertyNames(OVERRIDE_RULE_SCHEMA.properties?.[list]?.items ?? {});
 const PATCH_OPS = ['add', 'remove', 'replace', 'move', 'copy', 'test'] as const;
 const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 const KIND = /^[A-Z][A-Za-z0-9]*$/;
@@ -169,7 +171,7 @@ function requiredStringField(item: JsonObject, key: string, path: string, issues
 }
 
 function readImages(value: unknown, path: string, issues: InvalidParams): OverrideRule['images'] {
-  return readItems(value, path, issues, '{image, container?, manifest?}', ['image', 'container', 'manifest'], (item, itemPath) => {
+  return readItems(value, path, issues, '{image, container?, manifest?}', itemFields('images'), (item, itemPath) => {
     const image = requiredStringField(item, 'image', itemPath, issues);
     if (image !== undefined && /\s/.test(image)) issues.add(field(itemPath, 'image'), 'must be an image reference without whitespace');
     return { ...readContainerScope(item, itemPath, issues), image: image ?? '' };
@@ -177,7 +179,7 @@ function readImages(value: unknown, path: string, issues: InvalidParams): Overri
 }
 
 function readEnv(value: unknown, path: string, issues: InvalidParams): OverrideRule['env'] {
-  return readItems(value, path, issues, '{name, value, container?, manifest?}', ['name', 'value', 'container', 'manifest'], (item, itemPath) => {
+  return readItems(value, path, issues, '{name, value, container?, manifest?}', itemFields('env'), (item, itemPath) => {
     const name = requiredStringField(item, 'name', itemPath, issues);
     if (name !== undefined && !ENV_NAME.test(name)) {
       issues.add(field(itemPath, 'name'), 'must be letters, digits, "-", "." and "_", not starting with a digit');
@@ -188,7 +190,7 @@ function readEnv(value: unknown, path: string, issues: InvalidParams): OverrideR
 }
 
 function readArgs(value: unknown, path: string, issues: InvalidParams): OverrideRule['args'] {
-  return readItems(value, path, issues, '{args, container?, manifest?}', ['args', 'container', 'manifest'], (item, itemPath) => {
+  return readItems(value, path, issues, '{args, container?, manifest?}', itemFields('args'), (item, itemPath) => {
     const args = item.args;
     const argsPath = field(itemPath, 'args');
     if (!Array.isArray(args)) {
