@@ -9,7 +9,7 @@ import { type QueueName, QUEUE_NAMES } from './workload-jobs.ts';
 import { WorkloadQueues } from './workload-queues.ts';
 import { Access } from '../auth/access.ts';
 import { ApiAnswer, ApiList, ApiProblems, schemaRef } from '../openapi/api-docs.ts';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { jobIdPage, jobPosition } from './job-id-page.ts';
 
 const STATES = ['waiting', 'prioritized', 'active', 'delayed', 'failed', 'completed'] as const;
@@ -59,6 +59,7 @@ function queueName(value: string): QueueName {
 
 /** The job queues: depth per state, jobs by state (failed jobs are kept), and retry of a failed job. Pending cleanups too. */
 @ApiTags('queues')
+@ApiParam({ name: 'queue', enum: QUEUE_NAMES, description: 'The queue.' })
 @Controller('api/v1')
 export class QueuesController {
   constructor(
