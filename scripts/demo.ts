@@ -246,6 +246,7 @@ async function main(): Promise<void> {
       `  liveness   ${hub.url}/livez`,
       `  readiness  ${hub.url}/readyz`,
       `  metrics    ${hub.url}/metrics`,
+      `  API docs   ${hub.url}/api/docs (OpenAPI: ${hub.url}/api/openapi.json)`,
       `  hub log    ${hub.log} (JSON, one line per event)`,
       '',
       `Log in at ${hub.url}/auth/login (demo OpenID Provider ${idp.issuer}); users and passwords:`,

@@ -317,6 +317,34 @@ describe('workload API (in process, real Redis, no members)', () => {
     expect(metrics).toContain('flotilla_placement_duration_seconds_bucket');
   });
 
+  it('pages queue jobs with continue: a job shown and then removed, or a new one ahead, neither skips nor repeats', async () => {
+    // Delayed an hour: the workers leave them alone while the test pages. Newest (latest due) first.
+    const cleanup = hub.app.get(WorkloadQueues).queue('cleanup');
+    const added = [];
+    for (let i = 0; i < 7; i += 1) added.push(await cleanup.add('paging-test', { n: i }, { jobId: `paging-${i}`, delay: 3_600_000 + i * 60_000 }));
+    const expected = added.map((job) => String(job.id)).reverse();
+    const page = async (query: string): Promise<{ ids: string[]; next?: string }> => {
+      const answer = await api('GET', `/api/v1/queues/cleanup/jobs?state=delayed&limit=3${query}`);
+      expect(answer.status).toBe(200);
+      const metadata = answer.body.metadata as { continue?: string };
+      return { ids: (answer.body.items as { id: string }[]).map((job) => job.id), ...(metadata.continue === undefined ? {} : { next: metadata.continue }) };
+    };
+    const first = await page('');
+    expect(first.ids).toEqual(expected.slice(0, 3));
+    await (await cleanup.getJob(expected[0]!))?.remove();
+    await cleanup.add('paging-test', { n: 99 }, { jobId: 'paging-new', delay: 7_200_000 });
+    const second = await page(`&continue=${first.next}`);
+    expect(second.ids).toEqual(expected.slice(3, 6));
+    const third = await page(`&continue=${second.next}`);
+    expect(third).toEqual({ ids: expected.slice(6) });
+
+    const otherState = await api('GET', `/api/v1/queues/cleanup/jobs?state=failed&continue=${first.next}`);
+    expect(otherState.status).toBe(400);
+    expect((otherState.body.invalidParams as InvalidParam[])[0]?.name).toBe('query.continue');
+    expect((await api('GET', '/api/v1/queues/cleanup/jobs?state=delayed&continue=bm90LWEtdG9rZW4')).status).toBe(400);
+    for (const id of [...expected, 'paging-new']) await (await cleanup.getJob(id))?.remove();
+  });
+
   it('deletes: 202 at once, then gone once no member holds a copy', async () => {
     const answer = await api('DELETE', '/api/v1/namespaces/shop/workloads/api');
     expect(answer.status).toBe(202);

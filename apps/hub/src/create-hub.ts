@@ -20,6 +20,7 @@ import { installYamlResponses } from './http/yaml-responses.ts';
 import { installHttpHooks, REQUEST_ID_HEADER } from './http/install-http-hooks.ts';
 import { requestIdFrom } from './logging/request-id.ts';
 import { HttpMetrics } from './metrics/http-metrics.ts';
+import { declareDocsAccess, installOpenApi } from './openapi/install-openapi.ts';
 
 export interface HubOptions {
   /**
@@ -66,6 +67,7 @@ export async function createHub(config: Config, options: HubOptions = {}): Promi
   const logger = app.get(Logger);
   app.useLogger(logger);
   const routes: HubRoute[] = [];
+  declareDocsAccess(app.getHttpAdapter().getInstance());
   app.getHttpAdapter().getInstance().addHook('onRoute', (route) => {
     const access = (route.config as { access?: RouteAccess }).access;
     for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push({ method, url: route.url, access });
@@ -77,6 +79,7 @@ export async function createHub(config: Config, options: HubOptions = {}): Promi
   installAuditHooks(app.getHttpAdapter().getInstance(), app.get(AuditLog), (error) => logger.error({ err: error }, 'audit record not written', 'Audit'));
   installBodyParsers(app);
   installYamlResponses(app.getHttpAdapter().getInstance());
+  installOpenApi(app, config);
   await app.init();
 
   return {

@@ -1,4 +1,5 @@
-import { field, InvalidParams, isObject, type JsonObject, optionalBoolean, refuseUnknownFields } from '../../validation/src/index.ts';
+import { field, InvalidParams, isObject, type JsonObject, optionalBoolean, propertyNames, refuseUnknownFields } from '../../validation/src/index.ts';
+import { CLUSTER_PATCH_SCHEMA } from './cluster-schemas.ts';
 import type { ClusterSpec, Taint } from './cluster.ts';
 import { labelKeyProblem, labelValueProblem } from './names.ts';
 import { checkLabel, PLACEMENT_LABELS, readTaints } from './read-spec-fields.ts';
@@ -43,12 +44,7 @@ export function parseClusterPatch(body: unknown): ClusterPatch {
     const reason = WHY_NOT[key];
     if (reason) issues.add(key, reason);
   }
-  refuseUnknownFields(
-    object,
-    ['labels', 'zone', 'region', 'provider', 'taints', 'cordoned', 'metadata', ...Object.keys(WHY_NOT)],
-    '',
-    issues,
-  );
+  refuseUnknownFields(object, [...propertyNames(CLUSTER_PATCH_SCHEMA), ...Object.keys(WHY_NOT)], '', issues);
 
   const labels: Record<string, string | null> = {};
   if (object.labels !== undefined && object.labels !== null) {

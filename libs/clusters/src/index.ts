@@ -1,4 +1,5 @@
 export * from './cluster.ts';
+export { CLUSTER_PATCH_SCHEMA, CLUSTER_REGISTRATION_SCHEMA, CREDENTIALS_ROTATION_SCHEMA, TAINT_SCHEMA } from './cluster-schemas.ts';
 export { applyClusterPatch, parseClusterPatch, parseVersion, type ClusterPatch } from './cluster-patch.ts';
 export { CredentialsUnavailableError } from './credentials-unavailable-error.ts';
 export {

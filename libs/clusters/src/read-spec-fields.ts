@@ -1,4 +1,5 @@
-import { field, type InvalidParams, isObject, type JsonObject, optionalString, refuseUnknownFields } from '../../validation/src/index.ts';
+import { field, type InvalidParams, isObject, type JsonObject, optionalString, propertyNames, refuseUnknownFields } from '../../validation/src/index.ts';
+import { TAINT_SCHEMA } from './cluster-schemas.ts';
 import { PROVIDER_LABEL, REGION_LABEL, type Taint, type TaintEffect, ZONE_LABEL } from './cluster.ts';
 import { labelKeyProblem, labelValueProblem } from './names.ts';
 
@@ -7,7 +8,7 @@ export const PLACEMENT_LABELS = { zone: ZONE_LABEL, region: REGION_LABEL, provid
 
 export type PlacementField = keyof typeof PLACEMENT_LABELS;
 
-const TAINT_EFFECTS: readonly TaintEffect[] = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
+const TAINT_EFFECTS = TAINT_SCHEMA.properties?.effect?.enum as readonly TaintEffect[];
 
 /** Checks one label; records why it is refused under `labels.<key>`. */
 export function checkLabel(key: string, value: unknown, path: string, issues: InvalidParams): value is string {
@@ -79,7 +80,7 @@ export function readTaints(value: unknown, path: string, issues: InvalidParams):
       issues.add(itemPath, 'must be an object {key, value?, effect}');
       continue;
     }
-    refuseUnknownFields(item, ['key', 'value', 'effect'], itemPath, issues);
+    refuseUnknownFields(item, propertyNames(TAINT_SCHEMA), itemPath, issues);
     const key = optionalString(item, 'key', itemPath, issues);
     const taintValue = optionalString(item, 'value', itemPath, issues);
     const effect = item.effect;

@@ -4,8 +4,10 @@ import {
   type JsonObject,
   optionalBoolean,
   optionalString,
+  propertyNames,
   refuseUnknownFields,
 } from '../../validation/src/index.ts';
+import { CLUSTER_REGISTRATION_SCHEMA, CREDENTIALS_ROTATION_SCHEMA } from './cluster-schemas.ts';
 import type { ClusterCredentials, ClusterSpec } from './cluster.ts';
 import { dns1123LabelProblem } from './names.ts';
 import { checkCertificateBundle } from './pem.ts';
@@ -28,7 +30,6 @@ export interface ClusterConnection {
 }
 
 const CONNECTION_FIELDS = ['server', 'caBundle', 'credentials'] as const;
-const REGISTRATION_FIELDS = [...CONNECTION_FIELDS, 'name', 'kubeconfig', 'context', 'zone', 'region', 'provider', 'labels', 'taints', 'cordoned'];
 
 /**
  * The connection given either as `server`, `caBundle` and `credentials`, or as `kubeconfig` (and
@@ -68,7 +69,7 @@ export function parseRegistration(body: unknown, policy: ConnectionPolicy): Clus
     issues.throwIfAny('cluster registration');
   }
   const object = body as JsonObject;
-  refuseUnknownFields(object, REGISTRATION_FIELDS, '', issues);
+  refuseUnknownFields(object, propertyNames(CLUSTER_REGISTRATION_SCHEMA), '', issues);
   const connection = readConnection(object, issues, policy);
 
   let name = optionalString(object, 'name', '', issues);
@@ -122,7 +123,7 @@ export function parseCredentialsRotation(body: unknown, registeredServer: string
     issues.throwIfAny('credentials rotation');
   }
   const object = body as JsonObject;
-  refuseUnknownFields(object, ['credentials', 'caBundle', 'kubeconfig', 'context'], '', issues);
+  refuseUnknownFields(object, propertyNames(CREDENTIALS_ROTATION_SCHEMA), '', issues);
   if (object.kubeconfig !== undefined && object.kubeconfig !== null) {
     const connection = readConnection(object, issues, policy);
     if (connection && connection.server !== registeredServer) {

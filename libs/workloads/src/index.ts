@@ -1,5 +1,6 @@
 export * from './workload.ts';
 export { parseOverrideRules, parseOverrideSet, MAX_OVERRIDE_REPLICAS } from './parse-overrides.ts';
+export { FAILOVER_POLICY_SCHEMA, OVERRIDE_RULE_SCHEMA, OVERRIDE_SET_SCHEMA, PLACEMENT_POLICY_SCHEMA, WORKLOAD_BODY_SCHEMA, WORKLOAD_DOCUMENT_SCHEMA, WORKLOAD_FLAT_SCHEMA, WORKLOAD_SPEC_SCHEMA } from './workload-schemas.ts';
 export { DEFAULT_PLACEMENT, parsePlacementPolicy } from './parse-placement-policy.ts';
 export { MAX_MANIFESTS, parseWorkload, parseWorkloadDocuments, RESERVED_NAMESPACES, WORKLOAD_API_VERSION, WORKLOAD_DOCUMENT_KIND } from './parse-workload.ts';
 export {

@@ -1,12 +1,15 @@
 import { MANAGED_BY_LABEL } from '../../clusters/src/managed-by.ts';
 import { dns1123LabelProblem, labelKeyProblem } from '../../clusters/src/names.ts';
 import { readLabels } from '../../clusters/src/read-spec-fields.ts';
-import { field, InvalidParams, isObject, type JsonObject, optionalString, refuseUnknownFields } from '../../validation/src/index.ts';
+import { field, InvalidParams, isObject, type JsonObject, optionalString, propertyNames, refuseUnknownFields } from '../../validation/src/index.ts';
+import { OVERRIDE_RULE_SCHEMA, OVERRIDE_SET_SCHEMA, OVERRIDE_TARGET_SCHEMA } from './workload-schemas.ts';
 import { isOneOf, readClusterNames, readInteger, readMatchLabels, readZones } from './parse-placement-policy.ts';
 import type { JsonPatchOperation, ManifestTarget, OverrideRule, OverrideSet, OverrideTarget } from './workload.ts';
 
-const RULE_FIELDS = ['target', 'images', 'replicas', 'labels', 'annotations', 'env', 'args', 'jsonPatch'];
-const CHANGE_FIELDS = ['images', 'replicas', 'labels', 'annotations', 'env', 'args', 'jsonPatch'];
+const RULE_FIELDS = propertyNames(OVERRIDE_RULE_SCHEMA);
+const CHANGE_FIELDS = RULE_FIELDS.filter((name) => name !== 'target');
+/** The fields of one item of a rule's list, e.g. `images`. */
+const itemFields = (list: string): readonly string[] => propertyNames(OVERRIDE_RULE_SCHEMA.properties?.[list]?.items ?? {});
 const PATCH_OPS = ['add', 'remove', 'replace', 'move', 'copy', 'test'] as const;
 const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 const KIND = /^[A-Z][A-Za-z0-9]*$/;
@@ -93,7 +96,7 @@ function readTarget(value: unknown, path: string, issues: InvalidParams): Overri
     issues.add(path, 'must be an object {clusters?, zones?, matchLabels?}');
     return {};
   }
-  refuseUnknownFields(value, ['clusters', 'zones', 'matchLabels'], path, issues);
+  refuseUnknownFields(value, propertyNames(OVERRIDE_TARGET_SCHEMA), path, issues);
   const clusters = readClusterNames(value.clusters, field(path, 'clusters'), issues, 'must list at least one cluster; leave it out to match every cluster');
   const zones = readZones(value.zones, field(path, 'zones'), issues, 'must list at least one zone; leave it out to match every zone');
   const matchLabels = readMatchLabels(value.matchLabels, field(path, 'matchLabels'), issues);
@@ -168,7 +171,7 @@ function requiredStringField(item: JsonObject, key: string, path: string, issues
 }
 
 function readImages(value: unknown, path: string, issues: InvalidParams): OverrideRule['images'] {
-  return readItems(value, path, issues, '{image, container?, manifest?}', ['image', 'container', 'manifest'], (item, itemPath) => {
+  return readItems(value, path, issues, '{image, container?, manifest?}', itemFields('images'), (item, itemPath) => {
     const image = requiredStringField(item, 'image', itemPath, issues);
     if (image !== undefined && /\s/.test(image)) issues.add(field(itemPath, 'image'), 'must be an image reference without whitespace');
     return { ...readContainerScope(item, itemPath, issues), image: image ?? '' };
@@ -176,7 +179,7 @@ function readImages(value: unknown, path: string, issues: InvalidParams): Overri
 }
 
 function readEnv(value: unknown, path: string, issues: InvalidParams): OverrideRule['env'] {
-  return readItems(value, path, issues, '{name, value, container?, manifest?}', ['name', 'value', 'container', 'manifest'], (item, itemPath) => {
+  return readItems(value, path, issues, '{name, value, container?, manifest?}', itemFields('env'), (item, itemPath) => {
     const name = requiredStringField(item, 'name', itemPath, issues);
     if (name !== undefined && !ENV_NAME.test(name)) {
       issues.add(field(itemPath, 'name'), 'must be letters, digits, "-", "." and "_", not starting with a digit');
@@ -187,7 +190,7 @@ function readEnv(value: unknown, path: string, issues: InvalidParams): OverrideR
 }
 
 function readArgs(value: unknown, path: string, issues: InvalidParams): OverrideRule['args'] {
-  return readItems(value, path, issues, '{args, container?, manifest?}', ['args', 'container', 'manifest'], (item, itemPath) => {
+  return readItems(value, path, issues, '{args, container?, manifest?}', itemFields('args'), (item, itemPath) => {
     const args = item.args;
     const argsPath = field(itemPath, 'args');
     if (!Array.isArray(args)) {
@@ -318,7 +321,7 @@ export function parseOverrideSet(body: unknown): OverrideSet {
     issues.throwIfAny('override set');
   }
   const object = body as JsonObject;
-  refuseUnknownFields(object, ['name', 'description', 'rules'], '', issues);
+  refuseUnknownFields(object, propertyNames(OVERRIDE_SET_SCHEMA), '', issues);
   const name = requiredStringField(object, 'name', '', issues);
   const nameProblem = name === undefined ? undefined : dns1123LabelProblem(name);
   if (nameProblem) issues.add('name', nameProblem);

@@ -10,13 +10,20 @@ import type {
   Toleration,
   WeightRule,
 } from '../../placement/src/index.ts';
-import { field, type InvalidParams, isObject, type JsonObject, refuseUnknownFields } from '../../validation/src/index.ts';
+import { field, type InvalidParams, isObject, type JsonObject, propertyNames, refuseUnknownFields } from '../../validation/src/index.ts';
+import { PLACEMENT_POLICY_SCHEMA } from './workload-schemas.ts';
 
 /** The placement of a workload that gives none: every cluster, all replicas on each. */
 export const DEFAULT_PLACEMENT: PlacementPolicy = { replicaScheduling: { type: 'Duplicated' } };
 
-const POLICY_FIELDS = ['clusterAffinity', 'fallbackGroups', 'spread', 'replicaScheduling', 'minReplicasPerCluster', 'maxReplicasPerCluster', 'tolerations'];
-const AFFINITY_FIELDS = ['matchLabels', 'matchExpressions', 'zones', 'names', 'excludeNames'];
+const POLICY_FIELDS = propertyNames(PLACEMENT_POLICY_SCHEMA);
+const POLICY = PLACEMENT_POLICY_SCHEMA.properties ?? {};
+const AFFINITY_FIELDS = propertyNames(POLICY.clusterAffinity ?? {});
+const EXPRESSION_FIELDS = propertyNames(POLICY.clusterAffinity?.properties?.matchExpressions?.items ?? {});
+const SPREAD_FIELDS = propertyNames(POLICY.spread?.items ?? {});
+const SCHEDULING_FIELDS = propertyNames(POLICY.replicaScheduling ?? {});
+const WEIGHT_FIELDS = propertyNames(POLICY.replicaScheduling?.properties?.weights?.items ?? {});
+const TOLERATION_FIELDS = propertyNames(POLICY.tolerations?.items ?? {});
 const OPERATORS = ['In', 'NotIn', 'Exists', 'DoesNotExist'] as const;
 const DIVISION_PREFERENCES = ['Weighted', 'AvailableCapacity', 'Aggregated'] as const;
 const TAINT_EFFECTS: readonly TaintEffect[] = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
@@ -107,7 +114,7 @@ function readExpressions(value: unknown, path: string, issues: InvalidParams): L
       issues.add(itemPath, 'must be an object {key, operator, values?}');
       continue;
     }
-    refuseUnknownFields(item, ['key', 'operator', 'values'], itemPath, issues);
+    refuseUnknownFields(item, EXPRESSION_FIELDS, itemPath, issues);
     const key = readLabelKey(item.key, field(itemPath, 'key'), issues, true);
     const operator = item.operator;
     if (!isOneOf(operator, OPERATORS)) {
@@ -199,7 +206,7 @@ function readSpread(value: unknown, path: string, issues: InvalidParams): Spread
       issues.add(itemPath, 'must be an object {by, min?, max?}');
       continue;
     }
-    refuseUnknownFields(item, ['by', 'min', 'max'], itemPath, issues);
+    refuseUnknownFields(item, SPREAD_FIELDS, itemPath, issues);
     const by = item.by;
     const min = readInteger(item.min, field(itemPath, 'min'), issues, 1);
     const max = readInteger(item.max, field(itemPath, 'max'), issues, 1);
@@ -233,7 +240,7 @@ function readWeights(value: unknown, path: string, issues: InvalidParams): Weigh
       issues.add(itemPath, 'must be an object {names?, matchLabels?, matchExpressions?, weight}');
       continue;
     }
-    refuseUnknownFields(item, ['names', 'matchLabels', 'matchExpressions', 'weight'], itemPath, issues);
+    refuseUnknownFields(item, WEIGHT_FIELDS, itemPath, issues);
     const weightPath = field(itemPath, 'weight');
     if (item.weight === undefined || item.weight === null) issues.add(weightPath, 'is required');
     const weight = readInteger(item.weight, weightPath, issues, 0);
@@ -254,7 +261,7 @@ function readReplicaScheduling(value: unknown, path: string, issues: InvalidPara
     issues.add(path, 'must be an object {type, divisionPreference?, weights?}');
     return undefined;
   }
-  refuseUnknownFields(value, ['type', 'divisionPreference', 'weights'], path, issues);
+  refuseUnknownFields(value, SCHEDULING_FIELDS, path, issues);
   if (value.type === 'Duplicated') {
     if (value.divisionPreference !== undefined) issues.add(field(path, 'divisionPreference'), 'applies only with type Divided');
     if (value.weights !== undefined) issues.add(field(path, 'weights'), 'applies only with type Divided and divisionPreference Weighted');
@@ -290,7 +297,7 @@ function readTolerations(value: unknown, path: string, issues: InvalidParams): T
       issues.add(itemPath, 'must be an object {key?, operator?, value?, effect?}');
       continue;
     }
-    refuseUnknownFields(item, ['key', 'operator', 'value', 'effect'], itemPath, issues);
+    refuseUnknownFields(item, TOLERATION_FIELDS, itemPath, issues);
     const before = issues.count;
     const key = readLabelKey(item.key, field(itemPath, 'key'), issues, false);
     const operator = item.operator ?? undefined;

@@ -1,11 +1,12 @@
 import { dns1123LabelProblem } from '../../clusters/src/names.ts';
 import { readLabels } from '../../clusters/src/read-spec-fields.ts';
 import type { PlacementPolicy } from '../../placement/src/index.ts';
-import { field, InvalidParams, isObject, type JsonObject, optionalBoolean, refuseUnknownFields } from '../../validation/src/index.ts';
+import { field, InvalidParams, isObject, type JsonObject, optionalBoolean, propertyNames, refuseUnknownFields } from '../../validation/src/index.ts';
 import { kindProblem, objectNameProblem, parseOverrideRules, readUserAnnotations, readUserLabels } from './parse-overrides.ts';
 import { DEFAULT_PLACEMENT, isOneOf, parsePlacementPolicy, readInteger } from './parse-placement-policy.ts';
 import { readPriority } from './priority.ts';
 import type { FailoverPolicy, Manifest, OverrideRule, PurgeMode, WorkloadSpec } from './workload.ts';
+import { FAILOVER_POLICY_SCHEMA, WORKLOAD_DOCUMENT_SCHEMA, WORKLOAD_FLAT_SCHEMA, WORKLOAD_SPEC_SCHEMA } from './workload-schemas.ts';
 
 export const WORKLOAD_API_VERSION = 'flotilla.dev/v1';
 export const WORKLOAD_DOCUMENT_KIND = 'Workload';
@@ -34,13 +35,13 @@ const REPLICATED_KINDS: readonly string[] = ['Deployment', 'StatefulSet', 'Repli
 /** Metadata a server sets: dropped, so that `kubectl get -o yaml` output can be pasted as is. */
 const SERVER_SET_METADATA: readonly string[] = ['resourceVersion', 'uid', 'creationTimestamp', 'managedFields', 'generation', 'selfLink'];
 
-const FLAT_FIELDS = ['name', 'namespace', 'tenant', 'labels', 'manifests', 'placement', 'priority', 'overrideSets', 'overrides', 'failover'];
-const SPEC_FIELDS = ['tenant', 'manifests', 'placement', 'priority', 'overrideSets', 'overrides', 'failover'];
-const DOCUMENT_FIELDS = ['apiVersion', 'kind', 'metadata', 'spec', 'status'];
-const METADATA_FIELDS = ['name', 'namespace', 'labels', ...SERVER_SET_METADATA];
-const FAILOVER_FIELDS = ['enabled', 'tolerationSeconds', 'purgeMode', 'gracefulTimeoutSeconds', 'stateful', 'failback'];
-const PURGE_MODES: readonly PurgeMode[] = ['Graceful', 'Immediate', 'Never'];
-const FAILBACKS: readonly FailoverPolicy['failback'][] = ['Displaced', 'Never'];
+const FLAT_FIELDS = propertyNames(WORKLOAD_FLAT_SCHEMA);
+const SPEC_FIELDS = propertyNames(WORKLOAD_SPEC_SCHEMA);
+const DOCUMENT_FIELDS = propertyNames(WORKLOAD_DOCUMENT_SCHEMA);
+const METADATA_FIELDS = [...propertyNames(WORKLOAD_DOCUMENT_SCHEMA.properties?.metadata ?? {}), ...SERVER_SET_METADATA];
+const FAILOVER_FIELDS = propertyNames(FAILOVER_POLICY_SCHEMA);
+const PURGE_MODES = FAILOVER_POLICY_SCHEMA.properties?.purgeMode?.enum as readonly PurgeMode[];
+const FAILBACKS = FAILOVER_POLICY_SCHEMA.properties?.failback?.enum as readonly FailoverPolicy['failback'][];
 
 const VERSION = 'v[0-9]+((alpha|beta)[0-9]+)?';
 const API_VERSION = new RegExp(`^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?${VERSION}$`);

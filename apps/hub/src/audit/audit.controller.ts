@@ -4,18 +4,33 @@ import type { AuditOutcome, AuditRecord, ChainVerdict } from '../../../../libs/a
 import { type InvalidParam, ValidationError } from '../../../../libs/errors/src/index.ts';
 import { AuditLog, type AuditQuery } from './audit-log.ts';
 import { Access } from '../auth/access.ts';
+import { ApiAnswer, ApiList, type QueryFilter, schemaRef } from '../openapi/api-docs.ts';
+import { ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 
 const OUTCOMES: readonly AuditOutcome[] = ['Succeeded', 'Denied', 'Failed'];
+
+const AUDIT_FILTERS: QueryFilter[] = [
+  { name: 'actor', description: 'Only records of this subject.' },
+  { name: 'action', description: 'Only this action, e.g. `POST /api/v1/workloads`.' },
+  { name: 'outcome', description: 'Only this outcome.', schema: { type: 'string', enum: OUTCOMES } },
+  { name: 'kind', description: 'Only records about objects of this kind.' },
+  { name: 'name', description: 'Only records about this object.' },
+  { name: 'since', description: 'Not before this UTC time, e.g. 2026-11-28T08:00:00Z.', schema: { type: 'string', format: 'date-time' } },
+  { name: 'until', description: 'Not after this UTC time.', schema: { type: 'string', format: 'date-time' } },
+];
 
 const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?Z$/;
 
 /** The audit trail: filtered reads, the chain's verification, and an export as JSON lines. */
+@ApiTags('audit')
 @Controller('api/v1/audit')
 export class AuditController {
   constructor(private readonly audit: AuditLog) {}
 
   /** GET /api/v1/audit?actor=&action=&outcome=&kind=&name=&since=&until=&limit=&continue= (newest first). */
   @Access('admin')
+  @ApiOperation({ summary: 'Audit records, newest first' })
+  @ApiList('AuditRecord', 'One page of records.', { defaultLimit: 100, filters: AUDIT_FILTERS })
   @Get()
   async list(
     @Query('actor') actor?: string,
@@ -46,6 +61,8 @@ export class AuditController {
 
   /** Verifies every kept record against its hash and its predecessor; names the first broken link. */
   @Access('admin')
+  @ApiOperation({ summary: 'Verify the hash chain of every kept record' })
+  @ApiAnswer(200, schemaRef('AuditVerdict'), 'The verdict; the first broken link when there is one.')
   @Get('verify')
   async verify(): Promise<ChainVerdict & { head?: number }> {
     return this.audit.verify();
@@ -53,6 +70,9 @@ export class AuditController {
 
   /** Every kept record, oldest first, one JSON object per line. */
   @Access('admin')
+  @ApiOperation({ summary: 'Every kept record, oldest first, as JSON lines' })
+  @ApiProduces('application/x-ndjson')
+  @ApiResponse({ status: 200, description: 'One AuditRecord per line.', content: { 'application/x-ndjson': { schema: { type: 'string' } } } })
   @Get('export')
   @Header('content-type', 'application/x-ndjson')
   async export(): Promise<string> {

@@ -7,6 +7,8 @@ import { HUB_CONFIG } from '../config/hub-config.token.ts';
 import { REDIS } from '../redis/redis.token.ts';
 import type { Identity } from '../../../../libs/identity/src/index.ts';
 import { Access } from './access.ts';
+import { ApiAnswer, ApiProblems, ApiQueries, schemaRef } from '../openapi/api-docs.ts';
+import { ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Caller } from './caller.decorator.ts';
 import { CSRF_HEADER, Sessions, type SessionView } from './sessions.ts';
 import { TokenVerifier } from './token-verifier.ts';
@@ -34,6 +36,7 @@ function safeReturnTo(raw: unknown): string {
  * confidential client of the provider (openid-client). After the callback the browser holds
  * only a session cookie; tokens stay on the hub, sealed.
  */
+@ApiTags('identity')
 @Controller('auth')
 export class AuthController {
   constructor(
@@ -53,6 +56,10 @@ export class AuthController {
 
   /** Sends the browser to the provider; `returnTo` is where it lands after login. */
   @Access('public')
+  @ApiOperation({ summary: 'Browser login: redirects to the OpenID Provider' })
+  @ApiQueries({ name: 'returnTo', description: 'A path of this hub to land on after login.' })
+  @ApiResponse({ status: 302, description: 'To the provider.' })
+  @ApiProblems(400)
   @Get('login')
   async login(@Query('returnTo') returnTo: unknown, @Res() reply: FastifyReply): Promise<void> {
     const target = safeReturnTo(returnTo);
@@ -78,6 +85,9 @@ export class AuthController {
 
   /** The provider sends the browser back here with a code: exchanged for tokens, a session started. */
   @Access('public')
+  @ApiOperation({ summary: 'Where the provider sends the browser back; starts the session' })
+  @ApiResponse({ status: 303, description: 'To returnTo, with the session cookie.' })
+  @ApiProblems(400, 401)
   @Get('callback')
   async callback(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const query = request.query as Record<string, unknown>;
@@ -109,6 +119,8 @@ export class AuthController {
 
   /** Who the caller is (bearer token or session); for a session also its CSRF token for changes and its end. */
   @Access('identified')
+  @ApiOperation({ summary: 'Who the hub thinks the caller is (any verified caller, with or without a role)' })
+  @ApiAnswer(200, schemaRef('Me'), 'The identity; for a session also its CSRF token.')
   @Get('me')
   async me(@Req() request: FastifyRequest, @Caller() caller: Identity, @Res({ passthrough: true }) reply: FastifyReply): Promise<Partial<SessionView> & { identity: Identity }> {
     void reply.header('cache-control', 'no-store');
@@ -121,6 +133,10 @@ export class AuthController {
    * provider's end-session endpoint when it has one, so the login there ends too, else /.
    */
   @Access('public')
+  @ApiOperation({ summary: "End the browser session; answers where to send the browser (the provider's logout)" })
+  @ApiHeader({ name: 'x-csrf-token', required: true, description: "The session's CSRF token." })
+  @ApiAnswer(200, { type: 'object', required: ['redirectTo'], properties: { redirectTo: { type: 'string' } }, additionalProperties: false }, 'Ended.')
+  @ApiProblems(403)
   @Post('logout')
   @HttpCode(200)
   async logout(@Req() request: FastifyRequest, @Headers(CSRF_HEADER) csrf: string | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<{ redirectTo: string }> {

@@ -7,7 +7,8 @@ import { ClusterRegistry, type DeregisterResult } from './cluster-registry.ts';
 import type { ClusterView } from './cluster-view.ts';
 import { etagOf, versionFromIfMatch } from './if-match.ts';
 import { Access } from '../auth/access.ts';
-
+import { ApiAnswer, ApiCreated, ApiIfMatch, ApiJsonBody, ApiList, ApiProblems, ApiQueries, LABEL_SELECTOR, schemaRef } from '../openapi/api-docs.ts';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 
 function purgeFlag(value: unknown): boolean {
   const raw = singleQuery(value, 'purge');
@@ -17,11 +18,16 @@ function purgeFlag(value: unknown): boolean {
 }
 
 /** REST for the cluster registry: decode, call one use case, answer. */
+@ApiTags('clusters')
 @Controller('api/v1/clusters')
 export class ClustersController {
   constructor(private readonly registry: ClusterRegistry) {}
 
   @Access('admin')
+  @ApiOperation({ summary: 'Register a member cluster' })
+  @ApiJsonBody('ClusterRegistration', 'The cluster and how to reach it.')
+  @ApiCreated('Cluster', 'Registered.')
+  @ApiProblems(400, 409)
   @Post()
   @HttpCode(201)
   async register(@Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply): Promise<ClusterView> {
@@ -31,6 +37,8 @@ export class ClustersController {
   }
 
   @Access('viewer')
+  @ApiOperation({ summary: 'List clusters, by name' })
+  @ApiList('Cluster', 'One page of clusters.', { filters: [LABEL_SELECTOR] })
   @Get()
   async list(@Query('labelSelector') labelSelector: unknown, @Query('limit') limit: unknown, @Query('continue') token: unknown): Promise<Page<ClusterView>> {
     const selector = singleQuery(labelSelector, 'labelSelector');
@@ -40,6 +48,9 @@ export class ClustersController {
   }
 
   @Access('viewer')
+  @ApiOperation({ summary: 'Read a cluster' })
+  @ApiAnswer(200, schemaRef('Cluster'), 'The cluster.', { etag: true })
+  @ApiProblems(404)
   @Get(':name')
   async get(@Param('name') name: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<ClusterView> {
     const view = await this.registry.get(name);
@@ -48,6 +59,11 @@ export class ClustersController {
   }
 
   @Access('admin')
+  @ApiOperation({ summary: 'Change labels, taints or cordon' })
+  @ApiJsonBody('ClusterPatch', 'The change (merge patch for labels).')
+  @ApiIfMatch()
+  @ApiAnswer(200, schemaRef('Cluster'), 'Changed.', { etag: true })
+  @ApiProblems(400, 404)
   @Patch(':name')
   async update(
     @Param('name') name: string,
@@ -62,6 +78,9 @@ export class ClustersController {
 
   /** Cordon: the cluster keeps what runs there and gets nothing new (an action for `PATCH {cordoned: true}`). */
   @Access('operator')
+  @ApiOperation({ summary: 'Cordon: keep what runs there, place nothing new' })
+  @ApiAnswer(200, schemaRef('Cluster'), 'Cordoned.', { etag: true })
+  @ApiProblems(404)
   @Post(':name/cordon')
   @HttpCode(200)
   async cordon(@Param('name') name: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<ClusterView> {
@@ -71,6 +90,9 @@ export class ClustersController {
   }
 
   @Access('operator')
+  @ApiOperation({ summary: 'Uncordon (also ends a drain)' })
+  @ApiAnswer(200, schemaRef('Cluster'), 'Uncordoned.', { etag: true })
+  @ApiProblems(404)
   @Post(':name/uncordon')
   @HttpCode(200)
   async uncordon(@Param('name') name: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<ClusterView> {
@@ -80,6 +102,11 @@ export class ClustersController {
   }
 
   @Access('admin')
+  @ApiOperation({ summary: 'Replace the credentials (and CA bundle)' })
+  @ApiJsonBody('CredentialsRotation', 'The new credentials.')
+  @ApiIfMatch()
+  @ApiAnswer(200, schemaRef('Cluster'), 'Rotated.', { etag: true })
+  @ApiProblems(400, 404)
   @Put(':name/credentials')
   async rotateCredentials(
     @Param('name') name: string,
@@ -93,6 +120,9 @@ export class ClustersController {
   }
 
   @Access('admin')
+  @ApiOperation({ summary: "Seal the credentials again with the key ring's current key" })
+  @ApiAnswer(200, schemaRef('Cluster'), 'Resealed.', { etag: true })
+  @ApiProblems(404, 503)
   @Post(':name/credentials/reseal')
   @HttpCode(200)
   async resealCredentials(@Param('name') name: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<ClusterView> {
@@ -102,6 +132,10 @@ export class ClustersController {
   }
 
   @Access('admin')
+  @ApiOperation({ summary: 'Deregister a cluster, optionally removing what the hub applied there' })
+  @ApiQueries({ name: 'purge', description: 'Also delete every object the hub applied on the member.', schema: { type: 'boolean', default: false } })
+  @ApiAnswer(200, schemaRef('Deregistration'), 'Deregistered.')
+  @ApiProblems(400, 404, 502)
   @Delete(':name')
   async deregister(@Param('name') name: string, @Query('purge') purge: unknown): Promise<DeregisterResult> {
     return this.registry.deregister(name, purgeFlag(purge));

@@ -4,6 +4,8 @@ import { ValidationError, type InvalidParam } from '../../../../libs/errors/src/
 import type { FlotillaEvent } from '../../../../libs/events/src/index.ts';
 import { EventsService } from './events.service.ts';
 import { Access } from '../auth/access.ts';
+import { ApiList } from '../openapi/api-docs.ts';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Caller } from '../auth/caller.decorator.ts';
 import { TenantScope } from '../auth/tenant-scope.ts';
 import type { Identity } from '../../../../libs/identity/src/index.ts';
@@ -13,6 +15,7 @@ const STREAM_ID = /^\d{1,20}-\d{1,20}$/;
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,252}(\/[A-Za-z0-9][A-Za-z0-9._-]{0,252})?$/;
 
 /** GET /api/v1/events?kind=Cluster&name=member-a&limit=100&continue= (or kind=Workload&name=shop/web): newest first. */
+@ApiTags('events')
 @Controller('api/v1/events')
 export class EventsController {
   constructor(
@@ -21,6 +24,14 @@ export class EventsController {
   ) {}
 
   @Access('viewer')
+  @ApiOperation({ summary: 'Events, newest first' })
+  @ApiList('Event', 'One page of events the caller may see.', {
+    defaultLimit: 100,
+    filters: [
+      { name: 'kind', description: 'Only events about objects of this kind, e.g. Cluster, Workload.' },
+      { name: 'name', description: 'Only events about this object (with kind): a cluster name, or `namespace/name` of a workload.' },
+    ],
+  })
   @Get()
   async list(
     @Query('kind') kind: string | undefined,

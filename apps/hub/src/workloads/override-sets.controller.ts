@@ -4,12 +4,19 @@ import type { FastifyReply } from 'fastify';
 import { etagOf, versionFromIfMatch } from '../clusters/if-match.ts';
 import { type OverrideSetView, OverrideSetsService } from './override-sets.service.ts';
 import { Access } from '../auth/access.ts';
+import { ApiAnswer, ApiCreated, ApiIfMatch, ApiJsonBody, ApiList, ApiProblems, schemaRef } from '../openapi/api-docs.ts';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 
+@ApiTags('override-sets')
 @Controller('api/v1/override-sets')
 export class OverrideSetsController {
   constructor(private readonly sets: OverrideSetsService) {}
 
   @Access('admin')
+  @ApiOperation({ summary: 'Create an override set' })
+  @ApiJsonBody('OverrideSetBody', 'The set.')
+  @ApiCreated('OverrideSet', 'Stored.')
+  @ApiProblems(400, 409)
   @Post()
   @HttpCode(201)
   async create(@Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply): Promise<OverrideSetView> {
@@ -19,6 +26,8 @@ export class OverrideSetsController {
   }
 
   @Access('viewer')
+  @ApiOperation({ summary: 'List override sets, by name' })
+  @ApiList('OverrideSet', 'One page of override sets.')
   @Get()
   async list(@Query('limit') limit: unknown, @Query('continue') token: unknown): Promise<Page<OverrideSetView>> {
     const digest = queryDigest({ list: 'override-sets' });
@@ -28,6 +37,9 @@ export class OverrideSetsController {
   }
 
   @Access('viewer')
+  @ApiOperation({ summary: 'Read an override set' })
+  @ApiAnswer(200, schemaRef('OverrideSet'), 'The set.', { etag: true })
+  @ApiProblems(404)
   @Get(':name')
   async get(@Param('name') name: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<OverrideSetView> {
     const view = await this.sets.get(name);
@@ -36,6 +48,11 @@ export class OverrideSetsController {
   }
 
   @Access('admin')
+  @ApiOperation({ summary: 'Replace an override set; every workload naming it is placed again' })
+  @ApiJsonBody('OverrideSetBody', 'The whole set; name as in the path.')
+  @ApiIfMatch()
+  @ApiAnswer(200, schemaRef('OverrideSet'), 'Stored.', { etag: true })
+  @ApiProblems(400, 404)
   @Put(':name')
   async update(@Param('name') name: string, @Body() body: unknown, @Headers('if-match') ifMatch: string | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<OverrideSetView> {
     const view = await this.sets.update(name, body, versionFromIfMatch(ifMatch));
@@ -44,6 +61,10 @@ export class OverrideSetsController {
   }
 
   @Access('admin')
+  @ApiOperation({ summary: 'Delete an override set (409 while a workload names it)' })
+  @ApiIfMatch()
+  @ApiResponse({ status: 204, description: 'Deleted.' })
+  @ApiProblems(400, 404)
   @Delete(':name')
   @HttpCode(204)
   async remove(@Param('name') name: string, @Headers('if-match') ifMatch: string | undefined): Promise<void> {

@@ -1,14 +1,19 @@
 import { Controller, Get, HttpCode, NotFoundException, Param, Post, Query } from '@nestjs/common';
 import type { Job } from 'bullmq';
-import { ValidationError } from '../../../../libs/errors/src/index.ts';
+import { type InvalidParam, ValidationError } from '../../../../libs/errors/src/index.ts';
+import { collectPageRequest, encodeContinue, type Page, queryDigest } from '../../../../libs/paging/src/index.ts';
 import { Store } from '../../../../libs/store/src/index.ts';
 import { CLEANUP_KIND } from '../../../../libs/workloads/src/index.ts';
 import type { CleanupPending } from './cleanup-processor.ts';
 import { type QueueName, QUEUE_NAMES } from './workload-jobs.ts';
 import { WorkloadQueues } from './workload-queues.ts';
 import { Access } from '../auth/access.ts';
+import { ApiAnswer, ApiList, ApiProblems, schemaRef } from '../openapi/api-docs.ts';
+import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { jobIdPage, jobPosition } from './job-id-page.ts';
 
 const STATES = ['waiting', 'prioritized', 'active', 'delayed', 'failed', 'completed'] as const;
+const JOBS_DEFAULT_LIMIT = 100;
 type State = (typeof STATES)[number];
 
 export interface JobView {
@@ -53,6 +58,8 @@ function queueName(value: string): QueueName {
 }
 
 /** The job queues: depth per state, jobs by state (failed jobs are kept), and retry of a failed job. Pending cleanups too. */
+@ApiTags('queues')
+@ApiParam({ name: 'queue', enum: QUEUE_NAMES, description: 'The queue.' })
 @Controller('api/v1')
 export class QueuesController {
   constructor(
@@ -61,27 +68,41 @@ export class QueuesController {
   ) {}
 
   @Access('viewer')
+  @ApiOperation({ summary: 'Queues and their depth per state' })
+  @ApiAnswer(200, schemaRef('Queues'), 'Every queue.')
   @Get('queues')
   async list(): Promise<{ items: { name: string; counts: Record<string, number> }[] }> {
     const items = await Promise.all(QUEUE_NAMES.map(async (name) => ({ name, counts: await this.queues.queue(name).getJobCounts(...STATES) })));
     return { items };
   }
 
+  /** Newest first as BullMQ orders each state; positions as {@link jobIdPage} explains. */
   @Access('admin')
+  @ApiOperation({ summary: 'Jobs of a queue in one state' })
+  @ApiList('Job', 'One page of jobs.', { defaultLimit: JOBS_DEFAULT_LIMIT, filters: [{ name: 'state', description: 'The state to list.', schema: { type: 'string', enum: STATES, default: 'failed' } }] })
+  @ApiProblems(404)
   @Get('queues/:queue/jobs')
-  async jobs(@Param('queue') queue: string, @Query('state') state: unknown, @Query('limit') limit: unknown): Promise<{ items: JobView[] }> {
+  async jobs(@Param('queue') queue: string, @Query('state') state: unknown, @Query('limit') limit: unknown, @Query('continue') token: unknown): Promise<Page<JobView>> {
     const name = queueName(queue);
-    const issues: { name: string; reason: string }[] = [];
+    const invalid: InvalidParam[] = [];
     const wanted = state === undefined ? 'failed' : state;
-    if (typeof wanted !== 'string' || !(STATES as readonly string[]).includes(wanted)) issues.push({ name: 'state', reason: `must be one of ${STATES.join(', ')}` });
-    const count = limit === undefined ? 100 : typeof limit === 'string' && /^\d{1,4}$/.test(limit) ? Number(limit) : NaN;
-    if (!(count >= 1 && count <= 1000)) issues.push({ name: 'limit', reason: 'must be an integer between 1 and 1000' });
-    if (issues.length > 0) throw new ValidationError(issues);
-    const jobs = await this.queues.queue(name).getJobs([wanted as State], 0, count - 1);
-    return { items: jobs.filter((j): j is Job => j !== undefined).map((j) => toJobView(name, j)) };
+    if (typeof wanted !== 'string' || !(STATES as readonly string[]).includes(wanted)) invalid.push({ name: 'state', reason: `must be one of ${STATES.join(', ')}` });
+    const digest = queryDigest({ list: 'jobs', queue: name, state: typeof wanted === 'string' ? wanted : undefined });
+    const page = collectPageRequest(invalid, limit, token, digest, JOBS_DEFAULT_LIMIT);
+    const position = page.after === undefined ? undefined : jobPosition(page.after);
+    if (page.after !== undefined && position === undefined) invalid.push({ name: 'query.continue', reason: 'is not a continue token this hub gave' });
+    if (invalid.length > 0) throw new ValidationError(invalid);
+    const bull = this.queues.queue(name);
+    const { ids, next } = await jobIdPage((start, end) => bull.getRanges([wanted as State], start, end), page, position);
+    // A job removed between the two reads is left out.
+    const jobs = await Promise.all(ids.map((id) => bull.getJob(id)));
+    return { items: jobs.filter((j): j is Job => j !== undefined).map((j) => toJobView(name, j)), metadata: next === undefined ? {} : { continue: encodeContinue(next, digest) } };
   }
 
   @Access('admin')
+  @ApiOperation({ summary: 'Retry a failed job' })
+  @ApiAnswer(202, schemaRef('Job'), 'Moved back to waiting.')
+  @ApiProblems(400, 404)
   @Post('queues/:queue/jobs/:id/retry')
   @HttpCode(202)
   async retry(@Param('queue') queue: string, @Param('id') id: string): Promise<JobView> {
@@ -94,6 +115,8 @@ export class QueuesController {
   }
 
   @Access('admin')
+  @ApiOperation({ summary: 'Cleanups still pending on members (copies of deleted workloads)' })
+  @ApiAnswer(200, { type: 'object', required: ['items'], properties: { items: { type: 'array', items: schemaRef('Cleanup') } }, additionalProperties: false }, 'Pending cleanups.')
   @Get('cleanups')
   async cleanups(): Promise<{ items: CleanupPending[] }> {
     return { items: (await this.store.list<CleanupPending>(CLEANUP_KIND)).map((r) => r.data) };

@@ -7,6 +7,8 @@ import { etagOf, versionFromIfMatch } from '../clusters/if-match.ts';
 import type { WorkloadView } from './workload-view.ts';
 import { type WorkloadQuery, WorkloadsService } from './workloads.service.ts';
 import { Access } from '../auth/access.ts';
+import { ApiAnswer, ApiCreated, ApiIfMatch, ApiJsonBody, ApiList, ApiProblems, LABEL_SELECTOR, schemaRef } from '../openapi/api-docs.ts';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Caller } from '../auth/caller.decorator.ts';
 import { TenantScope } from '../auth/tenant-scope.ts';
 import type { Identity } from '../../../../libs/identity/src/index.ts';
@@ -18,6 +20,7 @@ const location = (view: WorkloadView): string => `/api/v1/namespaces/${view.meta
  * other than an admin sees and changes only the workloads of its tenants' namespaces; others
  * answer 404 as if they did not exist.
  */
+@ApiTags('workloads')
 @Controller('api/v1')
 export class WorkloadsController {
   constructor(
@@ -26,6 +29,10 @@ export class WorkloadsController {
   ) {}
 
   @Access('operator')
+  @ApiOperation({ summary: 'Create a workload', description: 'JSON or YAML; in YAML the Workload document may be followed by its manifests as further documents (`---`).' })
+  @ApiJsonBody('WorkloadBody', 'The workload: the flat shape or the Workload document.')
+  @ApiCreated('Workload', 'Stored; placement is queued.')
+  @ApiProblems(400, 409)
   @Post('workloads')
   @HttpCode(201)
   async create(@Body() body: unknown, @Caller() caller: Identity, @Res({ passthrough: true }) reply: FastifyReply): Promise<WorkloadView> {
@@ -35,6 +42,10 @@ export class WorkloadsController {
   }
 
   @Access('viewer')
+  @ApiOperation({ summary: 'List workloads, by namespace then name' })
+  @ApiList('Workload', 'One page of the workloads the caller may see.', {
+    filters: [{ name: 'namespace', description: 'Only this namespace.' }, { name: 'tenant', description: 'Only this tenant.' }, LABEL_SELECTOR],
+  })
   @Get('workloads')
   async list(
     @Query('namespace') namespace: unknown,
@@ -53,6 +64,8 @@ export class WorkloadsController {
   }
 
   @Access('viewer')
+  @ApiOperation({ summary: 'List the workloads of a namespace, by name' })
+  @ApiList('Workload', 'One page of the workloads of the namespace the caller may see.', { filters: [LABEL_SELECTOR] })
   @Get('namespaces/:namespace/workloads')
   async listInNamespace(
     @Param('namespace') namespace: string,
@@ -65,6 +78,9 @@ export class WorkloadsController {
   }
 
   @Access('viewer')
+  @ApiOperation({ summary: 'Read a workload: spec, placement with diagnosis, status' })
+  @ApiAnswer(200, schemaRef('Workload'), 'The workload.', { etag: true })
+  @ApiProblems(404)
   @Get('namespaces/:namespace/workloads/:name')
   async get(@Param('namespace') namespace: string, @Param('name') name: string, @Caller() caller: Identity, @Res({ passthrough: true }) reply: FastifyReply): Promise<WorkloadView> {
     await this.tenants.assertWorkloadVisible(caller, namespace, name);
@@ -74,6 +90,11 @@ export class WorkloadsController {
   }
 
   @Access('operator')
+  @ApiOperation({ summary: 'Replace a workload (a new generation when the spec changes)' })
+  @ApiJsonBody('WorkloadBody', 'The whole workload, as for create; name and namespace as in the path.')
+  @ApiIfMatch()
+  @ApiAnswer(200, schemaRef('Workload'), 'Stored; placement is queued.', { etag: true })
+  @ApiProblems(400, 404)
   @Put('namespaces/:namespace/workloads/:name')
   async update(
     @Param('namespace') namespace: string,
@@ -90,6 +111,10 @@ export class WorkloadsController {
   }
 
   @Access('operator')
+  @ApiOperation({ summary: 'Delete a workload: its copies are removed from the members, then the record' })
+  @ApiIfMatch()
+  @ApiAnswer(202, schemaRef('Workload'), 'Deletion requested (metadata.deletionRequestedAt).')
+  @ApiProblems(400, 404)
   @Delete('namespaces/:namespace/workloads/:name')
   @HttpCode(202)
   async remove(@Param('namespace') namespace: string, @Param('name') name: string, @Headers('if-match') ifMatch: string | undefined, @Caller() caller: Identity): Promise<WorkloadView> {
@@ -98,6 +123,9 @@ export class WorkloadsController {
   }
 
   @Access('operator')
+  @ApiOperation({ summary: "Seal the workload's Secret values again with the current key" })
+  @ApiAnswer(200, schemaRef('Workload'), 'Resealed.', { etag: true })
+  @ApiProblems(404)
   @Post('namespaces/:namespace/workloads/:name/secrets/reseal')
   @HttpCode(200)
   async resealSecrets(@Param('namespace') namespace: string, @Param('name') name: string, @Caller() caller: Identity, @Res({ passthrough: true }) reply: FastifyReply): Promise<WorkloadView> {
@@ -108,6 +136,9 @@ export class WorkloadsController {
   }
 
   @Access('viewer')
+  @ApiOperation({ summary: 'Placement history, newest first' })
+  @ApiAnswer(200, { type: 'object', required: ['items'], properties: { items: { type: 'array', items: schemaRef('PlacementHistoryEntry') } }, additionalProperties: false }, 'The history.')
+  @ApiProblems(404)
   @Get('namespaces/:namespace/workloads/:name/history')
   async history(@Param('namespace') namespace: string, @Param('name') name: string, @Caller() caller: Identity): Promise<{ items: PlacementHistoryEntry[] }> {
     await this.tenants.assertWorkloadVisible(caller, namespace, name);
