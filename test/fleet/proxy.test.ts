@@ -126,7 +126,8 @@ describe('member proxy on a real member cluster', () => {
   it('serves @kubernetes/client-node pointed at the hub as a plain kubeconfig, watches included', async () => {
     const kc = new KubeConfig();
     kc.loadFromOptions({
-      clusters: [{ name: 'via-hub', server: `${url}/api/v1/clusters/${CLUSTER}/proxy` }],
+      // The test hub serves plain http on loopback, which the client takes only with skipTLSVerify.
+      clusters: [{ name: 'via-hub', server: `${url}/api/v1/clusters/${CLUSTER}/proxy`, skipTLSVerify: true }],
       users: [{ name: 'operator', token: await testToken('operator') }],
       contexts: [{ name: 'via-hub', cluster: 'via-hub', user: 'operator' }],
       currentContext: 'via-hub',

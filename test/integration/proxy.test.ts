@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import type { IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -26,6 +26,8 @@ interface Seen {
   method: string;
   url: string;
   headers: IncomingHttpHeaders;
+  /** Each header's lines, as sent. */
+  lines: NodeJS.Dict<string[]>;
   body: Buffer;
 }
 
@@ -37,7 +39,9 @@ describe('member proxy (fake HTTPS member)', () => {
   const all: Seen[] = [];
   const seen = { at: (i: number): Seen | undefined => proxied().at(i), get length(): number { return proxied().length; } };
   const proxied = (): Seen[] => all.filter((s) => s.headers['impersonate-user'] !== undefined);
+  const watches: ServerResponse[] = [];
   const watchesClosed: string[] = [];
+  let hubClosed = false;
   const pkiDir = mkdtempSync(join(tmpdir(), 'flotilla-proxy-pki-'));
   let member: Server;
   let hub: Hub;
@@ -61,8 +65,9 @@ describe('member proxy (fake HTTPS member)', () => {
       }
       if (path.startsWith('/base/slow')) return; // never answers
       if (path.startsWith('/base/watch')) {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.write('{"type":"ADDED","object":{"kind":"ConfigMap"}}\n');
+        // Headers now, events when the test sends them (as a kube-apiserver does).
+        res.writeHead(200, { 'content-type': 'application/json' }).flushHeaders();
+        watches.push(res);
         res.on('close', () => watchesClosed.push(path));
         return;
       }
@@ -70,7 +75,7 @@ describe('member proxy (fake HTTPS member)', () => {
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
         const body = Buffer.concat(chunks);
-        all.push({ method: req.method ?? '', url: path, headers: req.headers, body });
+        all.push({ method: req.method ?? '', url: path, headers: req.headers, lines: req.headersDistinct, body });
         res.writeHead(path.startsWith('/base/forbidden') ? 403 : 200, { 'content-type': 'application/json', 'set-cookie': 'member-session=1', 'audit-id': String(req.headers['audit-id']) });
         res.end(JSON.stringify({ kind: 'Echo', method: req.method, url: path, length: body.length }));
       });
@@ -88,7 +93,7 @@ describe('member proxy (fake HTTPS member)', () => {
   });
 
   afterAll(async () => {
-    await hub?.close();
+    if (!hubClosed) await hub?.close();
     member?.closeAllConnections();
     await new Promise((resolve) => member?.close(resolve));
     await deleteKeysWithPrefix(redis, prefix);
@@ -109,8 +114,9 @@ describe('member proxy (fake HTTPS member)', () => {
     expect(got.url).toBe('/base/api/v1/namespaces/x/configmaps?labelSelector=a%3Db');
     expect(got.headers.authorization).toBe(`Bearer ${memberToken}`);
     expect(got.headers['impersonate-user']).toBe('oidc:test-operator');
-    // One header per group (Node joins repeated headers with ", ").
-    expect(got.headers['impersonate-group']).toBe('oidc:flotilla-operator, oidc:flotilla-tenant-team-a');
+    // One header line per group: Kubernetes reads a line as one group.
+    expect(got.lines['impersonate-group']).toEqual(['oidc:flotilla-operator', 'oidc:flotilla-tenant-team-a']);
+    expect(got.lines['impersonate-user']).toEqual(['oidc:test-operator']);
     expect(got.headers.cookie).toBeUndefined();
     expect(got.headers['x-remote-user']).toBeUndefined();
     expect(got.headers['x-forwarded-for']).toBe('127.0.0.1');
@@ -225,7 +231,9 @@ describe('member proxy (fake HTTPS member)', () => {
   it('streams a watch as the member sends it, past the request timeout, and ends it when the client goes', async () => {
     const abort = new AbortController();
     const response = await fetch(proxyUrl('/watch/configmaps?watch=true'), { headers: await bearer('admin'), signal: abort.signal });
+    // The answer headers arrive before any event: clients wait for them.
     expect(response.status).toBe(200);
+    watches.at(-1)!.write('{"type":"ADDED","object":{"kind":"ConfigMap"}}\n');
     const reader = response.body!.getReader();
     const first = await reader.read();
     expect(Buffer.from(first.value).toString('utf8')).toContain('"type":"ADDED"');
@@ -247,5 +255,16 @@ describe('member proxy (fake HTTPS member)', () => {
     const text = logs.raw.join('\n');
     expect(text).not.toContain(memberToken);
     for (const caller of ['admin', 'operator', 'viewer'] as const) expect(text).not.toContain(await testToken(caller));
+  });
+
+  // Last: it stops the hub.
+  it('ends the watches in flight when the hub stops, which would otherwise wait for them forever', async () => {
+    const response = await fetch(proxyUrl('/watch/pods?watch=1'), { headers: await bearer('admin') });
+    expect(response.status).toBe(200);
+    const closedBefore = watchesClosed.length;
+    hubClosed = true;
+    await hub.close();
+    await expect(response.text()).rejects.toThrow();
+    await pollUntil('the member sees the watch end', () => Promise.resolve(watchesClosed.length === closedBefore + 1));
   });
 });

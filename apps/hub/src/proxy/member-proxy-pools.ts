@@ -68,6 +68,9 @@ export class MemberProxyPools {
         rejectUnauthorized: true,
         timeout,
       },
+      // HTTP/1.1: undici's HTTP/2 (on by default since undici 7) joins repeated header lines into
+      // one, and Kubernetes reads each Impersonate-Group line as one group.
+      allowH2: false,
       headersTimeout: timeout,
       bodyTimeout: 0,
       keepAliveTimeout: 30_000,

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { pipeline, Transform } from 'node:stream';
-import { ForbiddenException, Inject, Injectable, Logger } from '@nestjs/common';
+import { type BeforeApplicationShutdown, ForbiddenException, Inject, Injectable, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Dispatcher, errors } from 'undici';
 import type { Config } from '../../../../libs/config/src/index.ts';
@@ -11,7 +11,7 @@ import { describeTransportError } from '../health-probe/member-http.ts';
 import { sendProblem } from '../problems/send-problem.ts';
 import { MemberProxyError } from './member-proxy-error.ts';
 import { type MemberEndpoint, MemberProxyPools } from './member-proxy-pools.ts';
-import { forwardedRequestHeaders, forwardedResponseHeaders, type ImpersonationPolicy, impersonationOf, memberTarget, type MemberTarget } from './proxy-request.ts';
+import { forwardedRequestHeaders, forwardedResponseHeaders, headerLines, type ImpersonationPolicy, impersonationOf, memberTarget, type MemberTarget } from './proxy-request.ts';
 import { ProxyMetrics } from './proxy-metrics.ts';
 
 /** Longest member path and query written into an audit record's message. */
@@ -26,6 +26,12 @@ function refusedAnswer(cluster: string, status: number): MemberProxyError | unde
     return new MemberProxyError('member-redirect', cluster, `cluster "${cluster}" answered HTTP ${status}, a redirect; the member proxy neither follows redirects nor passes them on`);
   }
   return undefined;
+}
+
+/** A watch: `?watch=true` (or 1), or the old `/watch/` paths. */
+function isWatch(target: MemberTarget): boolean {
+  const watch = new URLSearchParams(target.query).get('watch');
+  return watch === 'true' || watch === '1' || /^\/apis?\/(?:[^/]+\/)*watch\//.test(target.path);
 }
 
 /** A failure of the connection to the member, in words without credentials. */
@@ -50,10 +56,12 @@ function transportFailure(cluster: string, error: unknown, timeoutMs: number): M
  *   no answer headers within FLOTILLA_MEMBER_REQUEST_TIMEOUT_MS 504.
  */
 @Injectable()
-export class MemberProxy {
+export class MemberProxy implements BeforeApplicationShutdown {
   private readonly logger = new Logger(MemberProxy.name);
   private readonly policy: ImpersonationPolicy;
   private readonly timeoutMs: number;
+  /** Watches in flight, ended when the hub stops. */
+  private readonly watches = new Set<AbortController>();
 
   constructor(
     private readonly pools: MemberProxyPools,
@@ -84,15 +92,16 @@ export class MemberProxy {
   }
 
   private async forward(request: FastifyRequest, reply: FastifyReply, target: MemberTarget, endpoint: MemberEndpoint, user: { user: string; groups: readonly string[] }, note: AuditNote): Promise<FastifyReply> {
-    const headers: Record<string, string | string[]> = {
+    const headers = headerLines({
       ...forwardedRequestHeaders(request.headers),
       ...(endpoint.authorization === undefined ? {} : { authorization: endpoint.authorization }),
       'impersonate-user': user.user,
-      ...(user.groups.length === 0 ? {} : { 'impersonate-group': [...user.groups] }),
+      // One header line per group: Kubernetes reads each line as one group, a comma is part of a name.
+      'impersonate-group': [...user.groups],
       'x-forwarded-for': request.ip,
       // The member's audit log then carries the hub's request id.
       'audit-id': String(request.id),
-    };
+    });
     const hasBody = request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length'] ?? '0') > 0;
     let body: Transform | null = null;
     if (hasBody) {
@@ -115,7 +124,10 @@ export class MemberProxy {
     }
     // A client that goes away ends the member request too (a watch would run on otherwise).
     const abort = new AbortController();
+    const watch = isWatch(target);
+    if (watch) this.watches.add(abort);
     reply.raw.once('close', () => {
+      this.watches.delete(abort);
       if (!reply.raw.writableFinished) abort.abort();
     });
 
@@ -144,6 +156,21 @@ export class MemberProxy {
       await answer.body.dump();
       return reply.send();
     }
+    // Fastify sends a streamed answer's headers with its first chunk; a watch may have none for
+    // minutes, and clients wait for the headers. Send them as soon as the stream is piped.
+    reply.raw.once('pipe', () => {
+      if (!reply.raw.headersSent) reply.raw.flushHeaders();
+    });
     return reply.send(answer.body);
+  }
+
+  /**
+   * Ends the watches going through this hub before Nest closes the HTTP server, which waits for
+   * requests in flight and a watch never ends by itself. Their clients watch again, through
+   * another replica. Other requests finish normally.
+   */
+  beforeApplicationShutdown(): void {
+    for (const abort of this.watches) abort.abort();
+    this.watches.clear();
   }
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { ValidationError } from '../../../../libs/errors/src/index.ts';
 import { identityFromClaims } from '../../../../libs/identity/src/index.ts';
-import { forwardedRequestHeaders, forwardedResponseHeaders, impersonationOf, memberTarget } from './proxy-request.ts';
+import { forwardedRequestHeaders, forwardedResponseHeaders, headerLines, impersonationOf, memberTarget } from './proxy-request.ts';
 
 describe('memberTarget', () => {
   it.each<[string, { cluster: string; path: string; query: string }]>([
@@ -88,6 +88,12 @@ describe('forwardedResponseHeaders', () => {
         connection: 'close',
       }),
     ).toEqual({ 'content-type': 'application/json', 'audit-id': 'abc' });
+  });
+});
+
+describe('headerLines', () => {
+  it('gives every value of a header a line of its own, and none to an empty list', () => {
+    expect(headerLines({ accept: 'application/json', 'impersonate-group': ['oidc:a', 'oidc:b, c'], 'x-empty': [] })).toEqual(['accept', 'application/json', 'impersonate-group', 'oidc:a', 'impersonate-group', 'oidc:b, c']);
   });
 });
 

@@ -111,6 +111,16 @@ export function forwardedResponseHeaders(headers: IncomingHttpHeaders): Record<s
   return filtered(headers, (name) => name === 'set-cookie' || name === 'set-cookie2' || name === 'www-authenticate' || name === 'proxy-authenticate');
 }
 
+/**
+ * Headers as a flat list of name, value, name, value: a header with several values becomes that
+ * many lines (undici joins the values of an array into one line, which Kubernetes would read as
+ * one impersonated group with commas in its name; over HTTP/2 it joins them whatever the form,
+ * hence HTTP/1.1 to members). An empty list sends no line.
+ */
+export function headerLines(headers: Readonly<Record<string, string | readonly string[]>>): string[] {
+  return Object.entries(headers).flatMap(([name, value]) => (typeof value === 'string' ? [value] : value).flatMap((one) => [name, one]));
+}
+
 /** How callers are named on members. */
 export interface ImpersonationPolicy {
   /** `sub`: the OIDC subject; `email`: the email claim (callers without one are refused). */
