@@ -23,9 +23,12 @@ export class MemberProxyRoutes implements OnModuleInit {
     private readonly proxy: MemberProxy,
   ) {}
 
-  async onModuleInit(): Promise<void> {
+  onModuleInit(): void {
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
-    await fastify.register((scope: FastifyInstance, _options, done) => {
+    // Not awaited: awaiting would make Fastify load its plugins and build the routes Nest has
+    // added so far now, before Nest sets its error handler, and those routes would keep
+    // Fastify's default one (body parser errors as 500). The plugin loads with the rest at ready.
+    void fastify.register((scope: FastifyInstance, _options, done) => {
       scope.removeAllContentTypeParsers();
       scope.addContentTypeParser('*', (_request, _payload, parsed) => parsed(null, undefined));
       const route = (method: string | string[], access: RouteAccess): void => {
