@@ -188,6 +188,19 @@ describe('member proxy (fake HTTPS member)', () => {
     expect(seen.at(-1)?.url).toBe(`/base${long}`);
   });
 
+  it('refuses a caller without an email when members know callers by email, before the member is asked', async () => {
+    const byEmail = await createHub(hubTestConfig({ FLOTILLA_KEY_PREFIX: prefix, FLOTILLA_PROXY_USERNAME_CLAIM: 'email' }), { logDestination: logs });
+    try {
+      const before = seen.length;
+      const response = await fetch(`${await byEmail.listen()}/api/v1/clusters/fake/proxy/api/v1/namespaces`, { headers: await bearer('operator') });
+      expect(response.status).toBe(403);
+      expect(await response.json()).toMatchObject({ type: 'https://flotilla.dev/problems/forbidden', detail: expect.stringContaining('FLOTILLA_PROXY_USERNAME_CLAIM=email') });
+      expect(seen.length).toBe(before);
+    } finally {
+      await byEmail.close();
+    }
+  });
+
   it('answers 404 naming a cluster that is not registered', async () => {
     const response = await fetch(proxyUrl('/api/v1/namespaces', 'nowhere'), { headers: await bearer('admin') });
     expect(response.status).toBe(404);
