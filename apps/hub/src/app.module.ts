@@ -14,6 +14,7 @@ import { HealthProbeModule } from './health-probe/health-probe.module.ts';
 import { loggerParams } from './logging/logger-params.ts';
 import { MetricsModule } from './metrics/metrics.module.ts';
 import { ProblemFilter } from './problems/problem.filter.ts';
+import { ProxyModule } from './proxy/proxy.module.ts';
 import { RedisModule } from './redis/redis.module.ts';
 import { ShutdownModule } from './shutdown/shutdown.module.ts';
 import { WorkloadsModule } from './workloads/workloads.module.ts';
@@ -41,6 +42,7 @@ export class AppModule {
         WorkloadsModule,
         FailoverModule,
         FleetModule,
+        ProxyModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],
     };

@@ -101,6 +101,12 @@ const kindList: z.ZodType<readonly KindRef[], string> = z.string().transform((ra
 /** One name as found in a token's claims or groups. */
 const claimName: z.ZodType<string, string> = z.string().regex(/^[A-Za-z0-9_:./-]{1,128}$/);
 
+/** A prefix of impersonated names: never `system:`, which Kubernetes reserves for itself (system:masters is cluster-admin). */
+const impersonationPrefix: z.ZodType<string, string> = z
+  .string()
+  .regex(/^[A-Za-z0-9_:./@-]{1,64}$/)
+  .refine((raw) => !raw.toLowerCase().startsWith('system:'));
+
 /** One AES-256 key of the ring that seals secrets at rest. */
 export interface EncryptionKey {
   readonly id: string;
@@ -313,7 +319,7 @@ export const configVariables = {
     env: 'FLOTILLA_MEMBER_REQUEST_TIMEOUT_MS',
     default: '10000',
     expected: 'an integer number of milliseconds between 100 and 600000',
-    meaning: 'Bound of one request of an apply, sync or cleanup job to a member API server; a request without an answer by then fails as transient.',
+    meaning: 'Bound of one request of an apply, sync or cleanup job to a member API server; a request without an answer by then fails as transient. For requests through the member proxy, the bound on connecting and on the answer\'s headers (its body may stream for as long as it lasts: watches).',
     schema: integerBetween(100, 600_000),
   },
   fleetCacheKinds: {
@@ -495,6 +501,27 @@ export const configVariables = {
     expected: 'an integer number of seconds between 60 and 604800',
     meaning: 'A browser session unused for this long ends.',
     schema: integerBetween(60, 604_800),
+  },
+  proxyUsernameClaim: {
+    env: 'FLOTILLA_PROXY_USERNAME_CLAIM',
+    default: 'sub',
+    expected: 'sub or email',
+    meaning: 'Which claim of the caller names the user the member proxy impersonates on a member cluster (`Impersonate-User`): the subject, or the email (callers without one are refused the proxy). Match the member\'s own `--oidc-username-claim` when it also trusts the provider, so that one RoleBinding serves both ways in.',
+    schema: z.enum(['sub', 'email']),
+  },
+  proxyUsernamePrefix: {
+    env: 'FLOTILLA_PROXY_USERNAME_PREFIX',
+    default: 'oidc:',
+    expected: 'a prefix of 1 to 64 characters (letters, digits, _ : . / @ -) not starting with system:',
+    meaning: 'Put before the impersonated user name, so that a caller cannot pass for one of the member\'s own users or service accounts (`oidc:` makes subject `ada` the member user `oidc:ada`).',
+    schema: impersonationPrefix,
+  },
+  proxyGroupsPrefix: {
+    env: 'FLOTILLA_PROXY_GROUPS_PREFIX',
+    default: 'oidc:',
+    expected: 'a prefix of 1 to 64 characters (letters, digits, _ : . / @ -) not starting with system:',
+    meaning: 'Put before each of the caller\'s groups impersonated on a member (`Impersonate-Group`): group `flotilla-operator` becomes `oidc:flotilla-operator`. Groups that would start with `system:` are never sent.',
+    schema: impersonationPrefix,
   },
   metricsPublic: {
     env: 'FLOTILLA_METRICS_PUBLIC',

@@ -68,6 +68,9 @@ describe('parseConfig', () => {
         oidcScopes: 'openid email groups offline_access',
         sessionTtlS: 28800,
         sessionIdleS: 3600,
+        proxyUsernameClaim: 'sub',
+        proxyUsernamePrefix: 'oidc:',
+        proxyGroupsPrefix: 'oidc:',
         metricsPublic: true,
       },
     });
@@ -172,6 +175,8 @@ describe('parseConfig', () => {
     ['FLOTILLA_OIDC_ALGORITHMS', 'RS256,HS256', 'FLOTILLA_OIDC_ALGORITHMS must be a comma-separated list of RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512, EdDSA (got "RS256,HS256")'],
     ['FLOTILLA_OIDC_ALGORITHMS', 'none', 'FLOTILLA_OIDC_ALGORITHMS must be a comma-separated list of RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512, EdDSA (got "none")'],
     ['FLOTILLA_OIDC_SCOPES', 'email groups', 'FLOTILLA_OIDC_SCOPES must be a space-separated list of scopes including openid (got "email groups")'],
+    ['FLOTILLA_PROXY_GROUPS_PREFIX', 'system:', 'FLOTILLA_PROXY_GROUPS_PREFIX must be a prefix of 1 to 64 characters (letters, digits, _ : . / @ -) not starting with system: (got "system:")'],
+    ['FLOTILLA_PROXY_USERNAME_CLAIM', 'name', 'FLOTILLA_PROXY_USERNAME_CLAIM must be sub or email (got "name")'],
     ['FLOTILLA_PUBLIC_URL', 'http://fleet.example.com', 'FLOTILLA_PUBLIC_URL must be the URL people reach the hub at (https://, or http:// on a loopback address), without query or fragment (got "http://fleet.example.com")'],
   ])('rejects %s=%j with one clear line', (variable, value, line) => {
     const result = parseConfig({ ...REQUIRED, [variable]: value });

@@ -4,6 +4,25 @@ import type { AuditLog } from './audit-log.ts';
 
 const CHANGES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+/** What a handler adds to its request's audit record: a line for people, and the digest of a body it did not let Fastify parse. */
+export interface AuditNote {
+  message?: string;
+  /** sha256 (hex) of the body as forwarded, when the handler streamed it. */
+  digest?: string;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by handlers that have more to record than the route and body (the member proxy). */
+    auditNote: AuditNote | null;
+  }
+}
+
+/** Routes whose every request is recorded, reads included (Fastify route config `auditReads: true`): the member proxy. */
+function recordsReads(request: FastifyRequest): boolean {
+  return (request.routeOptions.config as { auditReads?: boolean } | undefined)?.auditReads === true;
+}
+
 /** The actor of a request: the verified caller, or `anonymous` when the request had no valid identity. */
 export function requestActor(request: FastifyRequest): AuditEntry['actor'] {
   const identity = request.identity;
@@ -35,13 +54,17 @@ export function outcomeOf(status: number): AuditOutcome {
 
 /**
  * Records every request that changes something (POST, PUT, PATCH, DELETE), whatever its
- * outcome, and every denied request (401, 403) of any method, after the response: actor, `METHOD /route`, target, outcome and status, request id,
+ * outcome, every denied request (401, 403) of any method, and every request of a route that
+ * records reads (the member proxy), after the response: actor, `METHOD /route`, target, outcome and status, request id,
  * source address, and the digest of the body (never the body: it may hold credentials or
  * Secret values). A Fastify hook, so requests Nest never routes are recorded too.
  */
 export function installAuditHooks(fastify: FastifyInstance, audit: AuditLog, onError: (error: unknown) => void): void {
+  fastify.decorateRequest('auditNote', null);
   fastify.addHook('onResponse', (request, reply, done) => {
-    if (!CHANGES.has(request.method) && reply.statusCode !== 401 && reply.statusCode !== 403) return done();
+    if (!CHANGES.has(request.method) && reply.statusCode !== 401 && reply.statusCode !== 403 && !recordsReads(request)) return done();
+    const note = request.auditNote;
+    const digest = note?.digest ?? (request.body === undefined || request.body === null ? undefined : digestOf(request.body));
     const route = request.routeOptions.url ?? request.url.split('?')[0] ?? '';
     const params = (request.params ?? {}) as Record<string, string>;
     const entry: AuditEntry = {
@@ -52,7 +75,8 @@ export function installAuditHooks(fastify: FastifyInstance, audit: AuditLog, onE
       status: reply.statusCode,
       requestId: request.id,
       source: request.ip,
-      ...(request.body === undefined || request.body === null ? {} : { digest: digestOf(request.body) }),
+      ...(digest === undefined ? {} : { digest }),
+      ...(note?.message === undefined ? {} : { message: note.message }),
     };
     audit.record(entry).catch(onError);
     done();

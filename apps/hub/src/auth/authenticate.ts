@@ -2,8 +2,7 @@ import { ForbiddenException, HttpException, ServiceUnavailableException, Unautho
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../../../libs/config/src/index.ts';
 import { hasRole, type Identity, identityFromClaims } from '../../../../libs/identity/src/index.ts';
-import { PROBLEM_CONTENT_TYPE } from '../problems/problem.ts';
-import { toProblem } from '../problems/to-problem.ts';
+import { type FaultLog, sendProblem } from '../problems/send-problem.ts';
 import { accessOf } from './access.ts';
 import { InvalidTokenError, ProviderUnavailableError, type TokenVerifier } from './token-verifier.ts';
 
@@ -20,14 +19,9 @@ export type SessionIdentity = (request: FastifyRequest, reply: FastifyReply) => 
 const BEARER = /^Bearer[ ]+([A-Za-z0-9\-._~+/]+=*)$/i;
 
 /** Logs a fault of the hub met while authenticating (the caller gets a 500 naming the request id). */
-export type AuthFaultLog = (error: unknown, requestId: string) => void;
+export type AuthFaultLog = FaultLog;
 
-function deny(request: FastifyRequest, reply: FastifyReply, error: unknown, headers: Record<string, string> = {}, logFault?: AuthFaultLog): FastifyReply {
-  const { problem, isServerFault } = toProblem(error, { instance: request.url.split('?', 1)[0] ?? request.url, requestId: String(request.id) });
-  if (isServerFault) logFault?.(error, String(request.id));
-  for (const [name, value] of Object.entries(headers)) void reply.header(name, value);
-  return reply.code(problem.status).header('content-type', PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
-}
+const deny = sendProblem;
 
 /**
  * Authentication and role checks for every request, as a Fastify onRequest hook: it runs for

@@ -24,9 +24,10 @@ export function prefersYaml(accept: string | undefined): boolean {
 export function installYamlResponses(fastify: FastifyInstance): void {
   fastify.addHook('onSend', (request: FastifyRequest, reply, payload, done) => {
     const type = reply.getHeader('content-type');
-    if (typeof type !== 'string' || !type.startsWith('application/json')) return done(null, payload);
+    // A stream (the member proxy) is passed on as it is, with the member's own Vary.
+    if (typeof type !== 'string' || !type.startsWith('application/json') || typeof payload !== 'string') return done(null, payload);
     void reply.header('vary', 'accept');
-    if (!prefersYaml(request.headers.accept) || typeof payload !== 'string') return done(null, payload);
+    if (!prefersYaml(request.headers.accept)) return done(null, payload);
     void reply.header('content-type', 'application/yaml; charset=utf-8');
     done(null, stringify(JSON.parse(payload) as unknown));
   });

@@ -3,6 +3,7 @@ import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swag
 import type { Config } from '../../../../libs/config/src/index.ts';
 import { readBuildInfo } from '../build-info.ts';
 import { API_SCHEMAS } from './api-schemas.ts';
+import { PROXY_OPENAPI_PATH, proxyPathItem } from '../proxy/proxy-openapi.ts';
 
 /** The resources of the API, one tag each, in the order the docs page shows them. */
 export const API_TAGS = {
@@ -46,9 +47,12 @@ export function createOpenApiDocument(app: INestApplication, config: Config): Op
     .addSecurity('oidc', { type: 'openIdConnect', openIdConnectUrl: `${config.oidcIssuer.replace(/\/+$/, '')}/.well-known/openid-configuration` });
   for (const [name, description] of Object.entries(API_TAGS)) builder.addTag(name, description);
   const base = builder.build();
-  return SwaggerModule.createDocument(
+  const document = SwaggerModule.createDocument(
     app,
     { ...base, components: { ...base.components, schemas: API_SCHEMAS as unknown as NonNullable<OpenAPIObject['components']>['schemas'] } },
     { operationIdFactory: (controller, method) => `${controller.replace(/(Api)?Controller$/, '').replace(/^./, (c) => c.toLowerCase())}${method.replace(/^./, (c) => c.toUpperCase())}` },
   );
+  // The member proxy is not a Nest controller (it streams bodies unparsed): it describes itself.
+  document.paths[PROXY_OPENAPI_PATH] = proxyPathItem();
+  return document;
 }

@@ -12,6 +12,7 @@ import {
   PurgeIncompleteError,
 } from '../../../../libs/clusters/src/index.ts';
 import { ProviderUnavailableError } from '../auth/auth-errors.ts';
+import { MemberProxyError } from '../proxy/member-proxy-error.ts';
 import { NotReadyError } from './not-ready-error.ts';
 import { PROBLEM_TYPE_BASE, type Problem } from './problem.ts';
 
@@ -114,6 +115,9 @@ export function toProblem(error: unknown, context: ProblemContext): MappedProble
       problem: problem(context, 502, 'member-unreachable', 'Member cluster unreachable', error.message, { cluster: error.cluster, failures: error.failures }),
       isServerFault: false,
     };
+  }
+  if (error instanceof MemberProxyError) {
+    return { problem: problem(context, error.status, error.failure, error.title, error.message, { cluster: error.cluster }), isServerFault: false };
   }
   if (error instanceof PurgeIncompleteError) {
     return {
