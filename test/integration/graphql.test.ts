@@ -12,6 +12,7 @@ import { authHeader } from '../oidc/test-tokens.ts';
 import { hubTestConfig } from './support/hub-config.ts';
 import { LogLines } from './support/log-lines.ts';
 import { pollUntil } from './support/poll.ts';
+import { GraphqlSubscription } from './support/graphql-subscription.ts';
 import { deleteKeysWithPrefix, testPrefix } from './support/test-prefix.ts';
 
 interface GraphqlError {
@@ -181,6 +182,48 @@ describe('GraphQL at /graphql (real OpenID Provider, in-process hub)', () => {
     // The same shape asking for little is served.
     const modest = await gql('admin', `query Modest($n: Int) { workloads(first: $n) { clusters { cluster { workloads(first: 5) { name } } } } }`, { n: 10 });
     expect(modest.errors).toEqual([]);
+  });
+
+  it("sends workload changes over a websocket to the workload's tenant only, and refuses an anonymous websocket", async () => {
+    const query = 'subscription { workloadStatus { event { reason name actor } workload { name tenant status { phase } } } }';
+    await expect(GraphqlSubscription.open(url, {}, query)).rejects.toThrow();
+    const teamA = await GraphqlSubscription.open(url, await authHeader('viewer'), query);
+    const teamB = await GraphqlSubscription.open(url, await authHeader('operatorB'), query);
+    const names = (sub: GraphqlSubscription): string[] => sub.messages.map((m) => String((m.data?.workloadStatus as { event: { name: string } } | undefined)?.event.name));
+    try {
+      // The server subscribes after the socket's subscribe message: create until each sees one of its own.
+      let n = 0;
+      await pollUntil('team-a subscribed', async () => {
+        await gql('operator', CREATE, { w: workload(nsA, `ping-${(n += 1)}`, 'team-a') });
+        return teamA.messages.length > 0;
+      });
+      await pollUntil('team-b subscribed', async () => {
+        await gql('operatorB', CREATE, { w: workload(nsB, `ping-${(n += 1)}`, 'team-b') });
+        return teamB.messages.length > 0;
+      });
+
+      expect((await gql('operator', CREATE, { w: workload(nsA, 'secret', 'team-a') })).errors).toEqual([]);
+      const seen = await teamA.next('the Created event of secret', (m) => names(teamA).includes(`${nsA}/secret`) && m === teamA.messages[names(teamA).indexOf(`${nsA}/secret`)], 10_000);
+      expect(seen.data?.workloadStatus).toEqual({ event: { reason: 'Created', name: `${nsA}/secret`, actor: 'test-operator' }, workload: { name: 'secret', tenant: 'team-a', status: { phase: expect.any(String) as unknown } } });
+      // Team-b's own later change reaches it; nothing of team-a's came before it (events arrive in stream order).
+      expect((await gql('operatorB', CREATE, { w: workload(nsB, 'after', 'team-b') })).errors).toEqual([]);
+      await teamB.next('the Created event of after', () => names(teamB).includes(`${nsB}/after`), 10_000);
+      expect(names(teamB).filter((name) => !name.startsWith(`${nsB}/`))).toEqual([]);
+      expect(names(teamA).filter((name) => !name.startsWith(`${nsA}/`))).toEqual([]);
+    } finally {
+      teamA.close();
+      teamB.close();
+    }
+  });
+
+  it('applies the cost limit to a subscription too', async () => {
+    const sub = await GraphqlSubscription.open(url, await authHeader('admin'), 'subscription { workloadStatus { workload { clusters { cluster { workloads(first: 1000) { name uid tenant } } } } } }');
+    try {
+      const refused = await sub.next('a refusal', (m) => m.errors !== undefined, 10_000);
+      expect(refused.errors?.[0]?.message).toMatch(/above the limit of 20000 \(FLOTILLA_GRAPHQL_MAX_COST\)/);
+    } finally {
+      sub.close();
+    }
   });
 
   it('reads a list of workloads with their clusters in a fixed number of store reads, however many workloads', async () => {

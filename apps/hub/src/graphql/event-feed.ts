@@ -41,7 +41,12 @@ export class EventFeed {
         for (const [, entries] of reply ?? []) {
           for (const [id, flat] of entries) {
             last = id;
-            this.publish(eventFromStream(id, flat));
+            // One event that cannot be published must not cost the rest of the batch.
+            try {
+              this.publish(eventFromStream(id, flat));
+            } catch (error) {
+              this.onError(error);
+            }
           }
         }
       } catch (error) {

@@ -88,7 +88,15 @@ export async function installGraphql(app: NestFastifyApplication, config: Config
     },
   });
 
-  const graphql = (fastify as unknown as { graphql: { pubsub: { publish(event: { topic: string; payload: unknown }): Promise<void> }; addHook(name: 'preSubscriptionExecution', hook: (schema: GraphQLSchema, document: DocumentNode) => Promise<void>): void } }).graphql;
+  // A websocket upgrade refused by the authentication hook (401, 403) got an HTTP answer, but
+  // @fastify/websocket, whose own hooks run after that one, does not know it was an upgrade and
+  // leaves the socket open (it would hold the hub's shutdown): close it once answered.
+  fastify.addHook('onResponse', (request, _reply, done) => {
+    if (request.headers.upgrade?.toLowerCase() === 'websocket') request.raw.socket.destroy();
+    done();
+  });
+
+  const graphql = (fastify as unknown as { graphql: { pubsub: { publish(event: { topic: string; payload: unknown }, done: (error?: unknown) => void): void }; addHook(name: 'preSubscriptionExecution', hook: (schema: GraphQLSchema, document: DocumentNode) => Promise<void>): void } }).graphql;
   // mercurius runs no validation rule on a subscription over the websocket, only the depth limit: the cost limit and the standard rules are applied here.
   graphql.addHook('preSubscriptionExecution', (schema: GraphQLSchema, document: DocumentNode) => {
     const [error] = validate(schema, document, [...specifiedRules, costLimitRule(limits)]);
@@ -99,7 +107,11 @@ export async function installGraphql(app: NestFastifyApplication, config: Config
     app.get<Redis>(REDIS).duplicate({ connectionName: `${config.keyPrefix}:graphql-events` }),
     app.get(EventsService).allKey(),
     (event) => {
-      for (const topic of topicsOf(event)) graphql.pubsub.publish({ topic, payload: { event } }).catch((error: unknown) => logError(error, 'GraphQL subscription event not published'));
+      for (const topic of topicsOf(event)) {
+        graphql.pubsub.publish({ topic, payload: { event } }, (error) => {
+          if (error) logError(error, 'GraphQL subscription event not published');
+        });
+      }
     },
     (error) => logError(error, 'GraphQL event feed: reading the event stream failed; trying again'),
   );
