@@ -35,7 +35,7 @@ describe('GraphQL subscriptions on a real member cluster', () => {
   }, 60_000);
 
   it('tells a subscriber its workload was placed on the cluster', async () => {
-    const changes = await GraphqlSubscription.open(url, await authHeader('viewer'), `subscription($ns: String) { workloadStatus(namespace: $ns) { event { reason name } workload { name clusters { name cluster { name zone } } } } }`, { ns: namespace });
+    const changes = await GraphqlSubscription.open(url, await authHeader('viewer'), `subscription($ns: String) { workloadStatus(namespace: $ns) { event { reason name } workload { name status { phase } clusters { name availableReplicas cluster { name zone } } } } }`, { ns: namespace });
     try {
       const response = await fetch(`${url}/graphql`, {
         method: 'POST',
@@ -48,6 +48,9 @@ describe('GraphQL subscriptions on a real member cluster', () => {
         return change?.workload?.clusters.some((c) => c.name === 'gqs-a') === true;
       }, 60_000);
       expect(placed.data?.workloadStatus).toMatchObject({ event: { name: `${namespace}/web` }, workload: { name: 'web', clusters: [{ name: 'gqs-a', cluster: { name: 'gqs-a', zone: 'a' } }] } });
+      // Then the copy on the member becomes Available, and the workload with it.
+      const available = await changes.next('the copy Available on gqs-a', (m) => (m.data?.workloadStatus as { event: { reason: string } } | undefined)?.event.reason === 'AvailableOnCluster', 60_000);
+      expect(available.data?.workloadStatus).toMatchObject({ event: { name: `${namespace}/web` }, workload: { status: { phase: 'Available' }, clusters: [{ name: 'gqs-a', availableReplicas: 1 }] } });
     } finally {
       changes.close();
     }

@@ -46,7 +46,7 @@ type Mutation {
 type Subscription {
   "Ready transitions of every cluster, or of one. Viewer."
   clusterHealth(name: String): ClusterHealthChange!
-  "Changes of workloads the caller may see (created, placed, applied, drift repaired, failed over, deleted), or of one. Viewer."
+  "Changes of workloads the caller may see (created, placed, a copy Available or no longer Available on a cluster, drift repaired, failed over, deleted), or of one. Viewer."
   workloadStatus(namespace: String, name: String): WorkloadChange!
   "What the failover controller and operators do: drains, fences, failovers, failbacks, preemptions. Viewer."
   failoverEvents: Event!
