@@ -81,6 +81,9 @@ const ACCESS: Readonly<Record<string, Access>> = {
   'DELETE /api/v1/namespaces/:namespace/workloads/:name': 'operator',
   'POST /api/v1/namespaces/:namespace/workloads/:name/secrets/reseal': 'operator',
   'GET /api/v1/namespaces/:namespace/workloads/:name/history': 'viewer',
+  // GraphQL: queries (GET, POST), mutations (POST) and the subscription websocket (GET); each field then checks its own role.
+  'GET /graphql': 'viewer',
+  'POST /graphql': 'viewer',
 };
 
 const RANK = { viewer: 1, operator: 2, admin: 3 } as const;

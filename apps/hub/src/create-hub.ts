@@ -14,6 +14,7 @@ import { installAuthentication } from './auth/authenticate.ts';
 import { Sessions } from './auth/sessions.ts';
 import { TokenVerifier } from './auth/token-verifier.ts';
 import { HUB_CONFIG } from './config/hub-config.token.ts';
+import { installGraphql } from './graphql/install-graphql.ts';
 import { readBuildInfo } from './build-info.ts';
 import { installBodyParsers } from './http/body-parsers.ts';
 import { installYamlResponses } from './http/yaml-responses.ts';
@@ -80,6 +81,12 @@ export async function createHub(config: Config, options: HubOptions = {}): Promi
   installBodyParsers(app);
   installYamlResponses(app.getHttpAdapter().getInstance());
   installOpenApi(app, config);
+  await installGraphql(
+    app,
+    config,
+    (error, requestId) => logger.error({ err: error, requestId }, 'GraphQL request failed', 'GraphQL'),
+    (error, what) => logger.error({ err: error }, what, 'GraphQL'),
+  );
   await app.init();
 
   return {

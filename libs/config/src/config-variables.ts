@@ -415,6 +415,27 @@ export const configVariables = {
     meaning: 'Retention of the audit trail: the newest this many records are kept, older ones dropped; verification then starts at the oldest kept record. Export (GET /api/v1/audit/export) before they go if you must keep more.',
     schema: integerBetween(1000, 100_000_000),
   },
+  graphqlMaxDepth: {
+    env: 'FLOTILLA_GRAPHQL_MAX_DEPTH',
+    default: '15',
+    expected: 'an integer between 2 and 50',
+    meaning: 'The deepest selection a GraphQL operation may nest (mercurius queryDepth); deeper operations are refused before anything is read. 15 lets the standard introspection query of GraphiQL and code generators through; the cost limit bounds the work.',
+    schema: integerBetween(2, 50),
+  },
+  graphqlMaxCost: {
+    env: 'FLOTILLA_GRAPHQL_MAX_COST',
+    default: '20000',
+    expected: 'an integer between 10 and 10000000',
+    meaning: 'The highest estimated cost of a GraphQL operation: every field costs 1, and what a list field selects counts once per item it may return (its `first` argument, else 100 for top-level lists and 10 for nested ones). Costlier operations are refused before anything is read.',
+    schema: integerBetween(10, 10_000_000),
+  },
+  graphqlIde: {
+    env: 'FLOTILLA_GRAPHQL_IDE',
+    default: 'false',
+    expected: 'true or false',
+    meaning: '`true` serves the GraphiQL page at /graphiql (its own static files, public like the login page; the queries it sends need a session or token like any other).',
+    schema: z.enum(['true', 'false']).transform((raw) => raw === 'true'),
+  },
   oidcIssuer: {
     env: 'FLOTILLA_OIDC_ISSUER',
     default: undefined,

@@ -2,6 +2,7 @@ import { Injectable, NotFoundException } from '@nestjs/common';
 import { Store } from '../../../../libs/store/src/index.ts';
 import { type Identity, inTenant } from '../../../../libs/identity/src/index.ts';
 import { NAMESPACE_CLAIM_KIND } from '../../../../libs/workloads/src/index.ts';
+import type { FlotillaEvent } from '../../../../libs/events/src/index.ts';
 
 /** Namespaces a caller may see: every one (admin), or those claimed by its tenants. */
 export type VisibleNamespaces = { readonly all: true } | { readonly all: false; readonly namespaces: ReadonlySet<string> };
@@ -26,6 +27,13 @@ export class TenantScope {
     const visible = await this.visibleNamespaces(identity);
     if (visible.all) return () => true;
     return (namespacedName) => visible.namespaces.has(namespacedName.split('/', 1)[0] ?? '');
+  }
+
+  /** A filter of events for `identity`: events about workloads outside its tenants are left out, cluster events are for all; undefined for an admin. */
+  async eventFilter(identity: Identity): Promise<((event: FlotillaEvent) => boolean) | undefined> {
+    if (identity.role === 'admin') return undefined;
+    const workload = await this.workloadFilter(identity);
+    return (event) => event.object.kind !== 'Workload' || workload(event.object.name);
   }
 
   /** 404, as for a workload that does not exist, unless `identity` may see the namespace's workloads. */

@@ -48,9 +48,7 @@ export class EventsController {
     const page = collectPageRequest(invalid, limit, token, digest, 100);
     if (page.after !== undefined && !STREAM_ID.test(page.after)) invalid.push({ name: 'query.continue', reason: 'is not a continue token this hub gave' });
     if (invalid.length > 0) throw new ValidationError(invalid);
-    // Events about workloads outside the caller's tenants are left out; cluster events are for all.
-    const workload = caller.role === 'admin' ? undefined : await this.tenants.workloadFilter(caller);
-    const visible = workload && ((event: FlotillaEvent) => event.object.kind !== 'Workload' || workload(event.object.name));
+    const visible = await this.tenants.eventFilter(caller);
     const read = await this.events.list({ kind, name, limit: page.limit + 1, ...(page.after === undefined ? {} : { before: page.after }), ...(visible ? { visible } : {}) });
     return pageFromRead(read, (e) => e.id, page, digest);
   }

@@ -21,6 +21,21 @@ export interface EventQuery {
   readonly visible?: (event: FlotillaEvent) => boolean;
 }
 
+/** An event as a stream entry holds it: its id and flat field/value list. */
+export function eventFromStream(id: string, flat: readonly string[]): FlotillaEvent {
+  const f: Record<string, string> = {};
+  for (let i = 0; i + 1 < flat.length; i += 2) f[flat[i] as string] = flat[i + 1] as string;
+  return {
+    id,
+    time: f.time ?? '',
+    type: f.type === 'Warning' ? 'Warning' : 'Normal',
+    reason: f.reason ?? '',
+    message: f.message ?? '',
+    object: { kind: f.kind ?? '', name: f.name ?? '' },
+    actor: f.actor ?? '',
+  };
+}
+
 /**
  * Events in Redis streams: one for the whole hub and one per object, written together in one
  * MULTI so both views agree. Newest first when listed.
@@ -81,22 +96,11 @@ export class EventsService {
 
   private async read(key: string, count: number, end = '+'): Promise<FlotillaEvent[]> {
     const entries = await this.redis.xrevrange(key, end, '-', 'COUNT', count);
-    return entries.map(([id, flat]) => {
-      const f: Record<string, string> = {};
-      for (let i = 0; i + 1 < flat.length; i += 2) f[flat[i] as string] = flat[i + 1] as string;
-      return {
-        id,
-        time: f.time ?? '',
-        type: f.type === 'Warning' ? 'Warning' : 'Normal',
-        reason: f.reason ?? '',
-        message: f.message ?? '',
-        object: { kind: f.kind ?? '', name: f.name ?? '' },
-        actor: f.actor ?? '',
-      };
-    });
+    return entries.map(([id, flat]) => eventFromStream(id, flat));
   }
 
-  private allKey(): string {
+  /** The Redis stream every event of the hub goes to (each replica's GraphQL subscriptions follow it). */
+  allKey(): string {
     return `${this.config.keyPrefix}:events`;
   }
 

@@ -1,61 +1,19 @@
-import { Controller, Get, HttpCode, NotFoundException, Param, Post, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { type InvalidParam, ValidationError } from '../../../../libs/errors/src/index.ts';
 import { collectPageRequest, encodeContinue, type Page, queryDigest } from '../../../../libs/paging/src/index.ts';
 import { Store } from '../../../../libs/store/src/index.ts';
 import { CLEANUP_KIND } from '../../../../libs/workloads/src/index.ts';
 import type { CleanupPending } from './cleanup-processor.ts';
-import { type QueueName, QUEUE_NAMES } from './workload-jobs.ts';
+import { QUEUE_NAMES } from './workload-jobs.ts';
+import { JOB_STATES, type JobState, type JobView, queueCounts, queueName, retryFailedJob, toJobView } from './queue-jobs.ts';
 import { WorkloadQueues } from './workload-queues.ts';
 import { Access } from '../auth/access.ts';
 import { ApiAnswer, ApiList, ApiProblems, schemaRef } from '../openapi/api-docs.ts';
 import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { jobIdPage, jobPosition } from './job-id-page.ts';
 
-const STATES = ['waiting', 'prioritized', 'active', 'delayed', 'failed', 'completed'] as const;
 const JOBS_DEFAULT_LIMIT = 100;
-type State = (typeof STATES)[number];
-
-export interface JobView {
-  readonly id: string;
-  readonly queue: string;
-  readonly name: string;
-  readonly data: unknown;
-  readonly priority: number;
-  readonly attemptsMade: number;
-  readonly attempts: number;
-  readonly failedReason?: string;
-  readonly createdAt: string;
-  readonly processedAt?: string;
-  readonly finishedAt?: string;
-  readonly returnValue?: unknown;
-}
-
-const iso = (ms: number | undefined): string | undefined => (ms ? new Date(ms).toISOString() : undefined);
-
-function toJobView(queue: string, job: Job): JobView {
-  const processedAt = iso(job.processedOn);
-  const finishedAt = iso(job.finishedOn);
-  return {
-    id: String(job.id),
-    queue,
-    name: job.name,
-    data: job.data as unknown,
-    priority: job.opts.priority ?? 0,
-    attemptsMade: job.attemptsMade,
-    attempts: job.opts.attempts ?? 1,
-    ...(job.failedReason ? { failedReason: job.failedReason } : {}),
-    createdAt: new Date(job.timestamp).toISOString(),
-    ...(processedAt ? { processedAt } : {}),
-    ...(finishedAt ? { finishedAt } : {}),
-    ...(job.returnvalue === undefined || job.returnvalue === null ? {} : { returnValue: job.returnvalue as unknown }),
-  };
-}
-
-function queueName(value: string): QueueName {
-  if ((QUEUE_NAMES as readonly string[]).includes(value)) return value as QueueName;
-  throw new NotFoundException(`no queue ${value}; queues are ${QUEUE_NAMES.join(', ')}`);
-}
 
 /** The job queues: depth per state, jobs by state (failed jobs are kept), and retry of a failed job. Pending cleanups too. */
 @ApiTags('queues')
@@ -72,28 +30,27 @@ export class QueuesController {
   @ApiAnswer(200, schemaRef('Queues'), 'Every queue.')
   @Get('queues')
   async list(): Promise<{ items: { name: string; counts: Record<string, number> }[] }> {
-    const items = await Promise.all(QUEUE_NAMES.map(async (name) => ({ name, counts: await this.queues.queue(name).getJobCounts(...STATES) })));
-    return { items };
+    return { items: await queueCounts(this.queues) };
   }
 
   /** Newest first as BullMQ orders each state; positions as {@link jobIdPage} explains. */
   @Access('admin')
   @ApiOperation({ summary: 'Jobs of a queue in one state' })
-  @ApiList('Job', 'One page of jobs.', { defaultLimit: JOBS_DEFAULT_LIMIT, filters: [{ name: 'state', description: 'The state to list.', schema: { type: 'string', enum: STATES, default: 'failed' } }] })
+  @ApiList('Job', 'One page of jobs.', { defaultLimit: JOBS_DEFAULT_LIMIT, filters: [{ name: 'state', description: 'The state to list.', schema: { type: 'string', enum: JOB_STATES, default: 'failed' } }] })
   @ApiProblems(404)
   @Get('queues/:queue/jobs')
   async jobs(@Param('queue') queue: string, @Query('state') state: unknown, @Query('limit') limit: unknown, @Query('continue') token: unknown): Promise<Page<JobView>> {
     const name = queueName(queue);
     const invalid: InvalidParam[] = [];
     const wanted = state === undefined ? 'failed' : state;
-    if (typeof wanted !== 'string' || !(STATES as readonly string[]).includes(wanted)) invalid.push({ name: 'state', reason: `must be one of ${STATES.join(', ')}` });
+    if (typeof wanted !== 'string' || !(JOB_STATES as readonly string[]).includes(wanted)) invalid.push({ name: 'state', reason: `must be one of ${JOB_STATES.join(', ')}` });
     const digest = queryDigest({ list: 'jobs', queue: name, state: typeof wanted === 'string' ? wanted : undefined });
     const page = collectPageRequest(invalid, limit, token, digest, JOBS_DEFAULT_LIMIT);
     const position = page.after === undefined ? undefined : jobPosition(page.after);
     if (page.after !== undefined && position === undefined) invalid.push({ name: 'query.continue', reason: 'is not a continue token this hub gave' });
     if (invalid.length > 0) throw new ValidationError(invalid);
     const bull = this.queues.queue(name);
-    const { ids, next } = await jobIdPage((start, end) => bull.getRanges([wanted as State], start, end), page, position);
+    const { ids, next } = await jobIdPage((start, end) => bull.getRanges([wanted as JobState], start, end), page, position);
     // A job removed between the two reads is left out.
     const jobs = await Promise.all(ids.map((id) => bull.getJob(id)));
     return { items: jobs.filter((j): j is Job => j !== undefined).map((j) => toJobView(name, j)), metadata: next === undefined ? {} : { continue: encodeContinue(next, digest) } };
@@ -106,12 +63,7 @@ export class QueuesController {
   @Post('queues/:queue/jobs/:id/retry')
   @HttpCode(202)
   async retry(@Param('queue') queue: string, @Param('id') id: string): Promise<JobView> {
-    const name = queueName(queue);
-    const job = await this.queues.queue(name).getJob(id);
-    if (!job) throw new NotFoundException(`no job ${id} in queue ${name}`);
-    if (!(await job.isFailed())) throw new ValidationError([{ name: 'id', reason: 'only a failed job can be retried' }]);
-    await job.retry('failed');
-    return toJobView(name, job);
+    return retryFailedJob(this.queues, queue, id);
   }
 
   @Access('admin')

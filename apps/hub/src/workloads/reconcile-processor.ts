@@ -62,6 +62,8 @@ function mayHaveLeftovers(objects: readonly RenderedObject[], generation: number
 /** A failed apply the job must not retry. */
 class PermanentApplyError extends UnrecoverableError {}
 
+const isAvailable = (status: MemberWorkloadStatus): boolean => status.conditions.some((c) => c.type === 'Available' && c.status === 'True');
+
 /**
  * Brings one workload on one member to its placed state and reads its status back.
  * - `apply` (a new generation or placement): creates the namespace when missing, applies every
@@ -216,7 +218,17 @@ export class ReconcileProcessor {
         object: { kind: 'Workload', name: display },
       });
     }
-    const available = status.conditions.some((c) => c.type === 'Available' && c.status === 'True');
+    const available = isAvailable(status);
+    // A copy becoming Available or ceasing to be is what a workload's followers wait for (the
+    // GraphQL workloadStatus subscription follows the event stream): one event per change.
+    if (available !== (sameCopy && previous !== undefined && isAvailable(previous.data.status))) {
+      await this.events.record({
+        type: available ? 'Normal' : 'Warning',
+        reason: available ? 'AvailableOnCluster' : 'UnavailableOnCluster',
+        message: `${job.cluster}: workload ${display} ${available ? 'is Available' : 'is no longer Available'} (${status.availableReplicas}/${status.desiredReplicas} replicas available, generation ${generation})`,
+        object: { kind: 'Workload', name: display },
+      });
+    }
     // Follow-ups chain from an apply or a drift repair (and from each other): a plain resync sync starts none, so a
     // copy that never becomes Available is read once per resync, not by a new chain every period.
     if (!available && (job.mode === 'apply' || job.followUp !== undefined || drifted.length > 0)) await this.followUp(job, workload.data);
