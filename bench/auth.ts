@@ -9,10 +9,10 @@
 // numbers come from it.
 import { cpus, totalmem } from 'node:os';
 import { Redis } from 'ioredis';
-import { TEST_ENCRYPTION_KEYS } from '../test/integration/support/test-encryption-key.ts';
+import { hubTestConfig } from '../test/integration/support/hub-config.ts';
 import { deleteKeysWithPrefix } from '../test/integration/support/test-prefix.ts';
 import { Browser, logIn } from '../test/oidc/browser.ts';
-import { HUB_AUDIENCE, startTestIdp } from '../test/oidc/test-idp.ts';
+import { startTestIdp } from '../test/oidc/test-idp.ts';
 import { testToken } from '../test/oidc/test-tokens.ts';
 import { buildHub, quantile } from './support.ts';
 
@@ -23,27 +23,24 @@ const prefix = `bench-auth-${process.pid}`;
 process.stderr.write('building the hub (tsc)\n');
 const dist = buildHub();
 const { createHub } = (await import(dist('apps/hub/src/create-hub.js'))) as typeof import('../apps/hub/src/create-hub.ts');
-const { parseConfig } = (await import(dist('libs/config/src/index.js'))) as typeof import('../libs/config/src/index.ts');
 const { freePort } = await import('../test/integration/support/free-port.ts');
 
 const port = await freePort();
 const publicUrl = `http://127.0.0.1:${port}`;
 const idp = await startTestIdp({ hubRedirectUris: [`${publicUrl}/auth/callback`] });
-const parsed = parseConfig({
-  HOST: '127.0.0.1',
-  PORT: String(port),
-  REDIS_URL: redisUrl,
-  LOG_LEVEL: 'error',
-  FLOTILLA_ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS,
-  FLOTILLA_KEY_PREFIX: prefix,
-  FLOTILLA_OIDC_ISSUER: idp.issuer,
-  FLOTILLA_OIDC_AUDIENCE: HUB_AUDIENCE,
-  FLOTILLA_OIDC_CLIENT_ID: idp.hubClient.clientId,
-  FLOTILLA_OIDC_CLIENT_SECRET: idp.hubClient.clientSecret,
-  FLOTILLA_PUBLIC_URL: publicUrl,
-});
-if (!parsed.ok) throw new Error(parsed.issues.map((issue) => `${issue.variable} ${issue.message}`).join('\n'));
-const hub = await createHub(parsed.config, { logDestination: { write: () => undefined } });
+const config = {
+  ...hubTestConfig({
+    REDIS_URL: redisUrl,
+    LOG_LEVEL: 'error',
+    FLOTILLA_KEY_PREFIX: prefix,
+    FLOTILLA_OIDC_ISSUER: idp.issuer,
+    FLOTILLA_OIDC_CLIENT_ID: idp.hubClient.clientId,
+    FLOTILLA_OIDC_CLIENT_SECRET: idp.hubClient.clientSecret,
+    FLOTILLA_PUBLIC_URL: publicUrl,
+  }),
+  port,
+};
+const hub = await createHub(config, { logDestination: { write: () => undefined } });
 const redis = new Redis(redisUrl);
 
 try {

@@ -9,9 +9,9 @@
 import { cpus, totalmem } from 'node:os';
 import { Redis } from 'ioredis';
 import { CA_PEM } from '../libs/clusters/src/test-pki.fixture.ts';
-import { TEST_ENCRYPTION_KEYS } from '../test/integration/support/test-encryption-key.ts';
+import { hubTestConfig } from '../test/integration/support/hub-config.ts';
 import { deleteKeysWithPrefix } from '../test/integration/support/test-prefix.ts';
-import { HUB_AUDIENCE, startTestIdp } from '../test/oidc/test-idp.ts';
+import { startTestIdp } from '../test/oidc/test-idp.ts';
 import { testToken } from '../test/oidc/test-tokens.ts';
 import { buildHub, quantile } from './support.ts';
 
@@ -22,25 +22,14 @@ const prefix = `bench-graphql-${process.pid}`;
 process.stderr.write('building the hub (tsc)\n');
 const dist = buildHub();
 const { createHub } = (await import(dist('apps/hub/src/create-hub.js'))) as typeof import('../apps/hub/src/create-hub.ts');
-const { parseConfig } = (await import(dist('libs/config/src/index.js'))) as typeof import('../libs/config/src/index.ts');
 const { Store } = (await import(dist('libs/store/src/index.js'))) as typeof import('../libs/store/src/index.ts');
 
 const idp = await startTestIdp();
-const parsed = parseConfig({
-  HOST: '127.0.0.1',
-  REDIS_URL: redisUrl,
-  LOG_LEVEL: 'error',
-  FLOTILLA_ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS,
-  FLOTILLA_KEY_PREFIX: prefix,
-  FLOTILLA_OIDC_ISSUER: idp.issuer,
-  FLOTILLA_OIDC_AUDIENCE: HUB_AUDIENCE,
-  FLOTILLA_RESYNC_PERIOD_MS: '86400000',
-});
-if (!parsed.ok) throw new Error(parsed.issues.map((issue) => `${issue.variable} ${issue.message}`).join('\n'));
+const config = hubTestConfig({ REDIS_URL: redisUrl, LOG_LEVEL: 'error', FLOTILLA_KEY_PREFIX: prefix, FLOTILLA_OIDC_ISSUER: idp.issuer, FLOTILLA_RESYNC_PERIOD_MS: '86400000' });
 const redis = new Redis(redisUrl);
 // Another replica holds the prober and failover leases: this hub only serves the API.
 for (const name of ['prober', 'failover']) await redis.set(`${prefix}:lease:${name}`, JSON.stringify({ holder: 'another-replica', token: 1 }), 'PX', 3_600_000);
-const hub = await createHub({ ...parsed.config, port: 0 }, { logDestination: { write: () => undefined } });
+const hub = await createHub(config, { logDestination: { write: () => undefined } });
 
 try {
   const url = await hub.listen();
