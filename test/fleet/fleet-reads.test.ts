@@ -199,4 +199,23 @@ describe('cross-cluster reads on the real fleet: watch caches, live reads, a hun
       hung.resume();
     }
   });
+  it('lists again after a broken connection, with the member client of now (the hub rebuilds it when the cluster is changed)', async () => {
+    const cacheState = async (): Promise<string | undefined> =>
+      ((await call('/api/v1/fleet/caches')).body.items as unknown as { cluster: string; state: string }[]).find((c) => c.cluster === hung.name)?.state;
+    await pollUntil(`${hung.name} back to Ready`, async () => ((await call(`/api/v1/clusters/${hung.name}`)).body.status as { ready: { status: string } }).ready.status === 'True', STEP_MS, 200);
+    // A change of the registration makes the hub build a new client for the member and close the old one's connections.
+    const auth = await authHeader('admin');
+    const patched = await fetch(`${url}/api/v1/clusters/${hung.name}`, { method: 'PATCH', headers: { 'content-type': 'application/json', ...auth }, body: JSON.stringify({ labels: { rebuilt: 'yes' } }) });
+    expect(patched.status).toBe(200);
+    expect((await list(`apiVersion=v1&kind=ConfigMap&namespace=${ns}&cluster=${hung.name}`)).errors).toEqual([]);
+    // The watch breaks: the cache lists again once the link is back.
+    await hung.network.cut();
+    try {
+      await pollUntil(`${hung.name} cache failing`, async () => (await cacheState()) === 'Failing', STEP_MS, 100);
+    } finally {
+      await hung.network.heal();
+    }
+    await deployment(hung.kubeConfig('token', 'direct'), 'pay-4', 'payments');
+    await pollUntil(`${hung.name} cache synced again, with pay-4`, async () => (await cacheState()) === 'Synced' && names(await list(payments)).includes(`${hung.name}:pay-4`), STEP_MS, 200);
+  });
 });

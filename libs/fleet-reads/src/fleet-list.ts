@@ -25,8 +25,6 @@ export type FleetErrorReason =
   | 'Forbidden'
   /** The member does not serve this kind. */
   | 'KindNotFound'
-  /** The watch cache has not finished its first list yet. */
-  | 'CacheNotSynced'
   /** The items come from a cache that may be old: the cluster is not Ready or its watch is down. */
   | 'Stale'
   /** The member answered with another error. */

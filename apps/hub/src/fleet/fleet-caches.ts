@@ -9,6 +9,7 @@ import { memberKubeConfig } from '../clusters/member-kube-config.ts';
 import { HUB_CONFIG } from '../config/hub-config.token.ts';
 import { METRICS_REGISTRY } from '../metrics/metrics-registry.ts';
 import { ShutdownCoordinator } from '../shutdown/shutdown-coordinator.ts';
+import type { MemberClient } from '../workloads/member-client.ts';
 import { MemberClients } from '../workloads/member-clients.ts';
 import { MemberWatchCache, type WatchCacheObserver } from './member-watch-cache.ts';
 
@@ -117,8 +118,8 @@ export class FleetCaches implements OnApplicationBootstrap, WatchCacheObserver {
     for (const view of views) {
       if (this.clusters.has(view.name) || this.stopped) continue;
       try {
-        const [{ client }, access] = await Promise.all([this.members.get(view.name), this.access.access(view.name)]);
-        const kubeConfig = memberKubeConfig(access);
+        const kubeConfig = memberKubeConfig(await this.access.access(view.name));
+        const client = async (): Promise<MemberClient> => (await this.members.get(view.name)).client;
         const byKind = new Map(this.kinds.map((kind) => [kindId(kind), new MemberWatchCache(view.name, view.spec.zone, kind, client, kubeConfig, this.budget, this)]));
         this.clusters.set(view.name, { revision: revisionOf(view), byKind });
         for (const cache of byKind.values()) cache.start();

@@ -56,7 +56,8 @@ export class MemberWatchCache {
     readonly cluster: string,
     readonly zone: string | undefined,
     readonly kind: KindRef,
-    private readonly client: MemberClient,
+    /** The member's client as of now: the hub rebuilds (and closes) it when the registration changes, so never keep one. */
+    private readonly client: () => Promise<MemberClient>,
     private readonly kubeConfig: KubeConfig,
     private readonly budget: MemoryBudget,
     private readonly observer: WatchCacheObserver,
@@ -115,7 +116,7 @@ export class MemberWatchCache {
     const stale = (): boolean => generation !== this.generation;
     let path: string | undefined;
     try {
-      path = await this.client.collectionPath(this.kind.apiVersion, this.kind.kind);
+      path = await (await this.client()).collectionPath(this.kind.apiVersion, this.kind.kind);
     } catch (error) {
       if (!stale()) this.fail(error);
       return;
@@ -127,7 +128,7 @@ export class MemberWatchCache {
       return;
     }
     const listed = async (): Promise<{ metadata: { resourceVersion: string }; items: KubernetesObject[] }> => {
-      const { items, resourceVersion } = await this.client.listSnapshot(this.kind.apiVersion, this.kind.kind);
+      const { items, resourceVersion } = await (await this.client()).listSnapshot(this.kind.apiVersion, this.kind.kind);
       const keep = new Set(items.map(keyOf));
       // ListWatch adds the listed items right after this resolves; objects not listed are gone.
       setImmediate(() => {

@@ -273,7 +273,7 @@ const FLEET_ITEM: JsonSchema = closed(
 const FLEET_ERROR: JsonSchema = closed(
   {
     cluster: { type: 'string' },
-    reason: { type: 'string', enum: ['Timeout', 'Unreachable', 'Forbidden', 'KindNotFound', 'CacheNotSynced', 'Stale', 'MemberError'] },
+    reason: { type: 'string', enum: ['Timeout', 'Unreachable', 'Forbidden', 'KindNotFound', 'Stale', 'MemberError'] },
     message: { type: 'string' },
     since: { ...time, description: 'For Stale: when the cache was last known current.' },
   },
