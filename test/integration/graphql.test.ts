@@ -216,6 +216,26 @@ describe('GraphQL at /graphql (real OpenID Provider, in-process hub)', () => {
     }
   });
 
+  it('sends what operators and the failover controller do to failoverEvents subscribers', async () => {
+    const sub = await GraphqlSubscription.open(url, await authHeader('viewer'), 'subscription { failoverEvents { reason kind name actor } }');
+    const reasons = (): string[] => sub.messages.map((m) => String((m.data?.failoverEvents as { reason: string } | undefined)?.reason));
+    try {
+      // The server subscribes after the socket's subscribe message: drain and stop until the subscriber sees one.
+      await pollUntil('a drain event', async () => {
+        expect((await gql('operator', 'mutation { drainCluster(name: "gq-c") { cluster } }')).errors).toEqual([]);
+        expect((await gql('operator', 'mutation { stopDrain(name: "gq-c") }')).errors).toEqual([]);
+        return reasons().includes('DrainStarted') || reasons().includes('DrainStopped');
+      });
+      const seen = await sub.next('DrainStopped', (m) => (m.data?.failoverEvents as { reason: string } | undefined)?.reason === 'DrainStopped', 10_000);
+      expect(seen.data?.failoverEvents).toEqual({ reason: 'DrainStopped', kind: 'Cluster', name: 'gq-c', actor: 'test-operator' });
+      // Workload events are not failover events.
+      expect(reasons().filter((reason) => !['DrainStarted', 'DrainStopped', 'DrainEnded'].includes(reason))).toEqual([]);
+    } finally {
+      sub.close();
+      await rest('POST', '/api/v1/clusters/gq-c/uncordon', {});
+    }
+  });
+
   it('applies the cost limit to a subscription too', async () => {
     const sub = await GraphqlSubscription.open(url, await authHeader('admin'), 'subscription { workloadStatus { workload { clusters { cluster { workloads(first: 1000) { name uid tenant } } } } } }');
     try {
