@@ -110,6 +110,7 @@ export class FleetCaches implements OnApplicationBootstrap, WatchCacheObserver {
       this.logger.warn({ err: error }, 'cluster registry not readable, watch caches unchanged');
       return;
     }
+    if (this.stopped) return;
     const registered = new Map(views.map((view) => [view.name, view]));
     for (const [name, caches] of this.clusters) {
       const view = registered.get(name);
@@ -119,6 +120,7 @@ export class FleetCaches implements OnApplicationBootstrap, WatchCacheObserver {
       if (this.clusters.has(view.name) || this.stopped) continue;
       try {
         const kubeConfig = memberKubeConfig(await this.access.access(view.name));
+        if (this.stopped) return;
         const client = async (): Promise<MemberClient> => (await this.members.get(view.name)).client;
         const byKind = new Map(this.kinds.map((kind) => [kindId(kind), new MemberWatchCache(view.name, view.spec.zone, kind, client, kubeConfig, this.budget, this)]));
         this.clusters.set(view.name, { revision: revisionOf(view), byKind });
@@ -135,11 +137,15 @@ export class FleetCaches implements OnApplicationBootstrap, WatchCacheObserver {
     this.clusters.delete(name);
   }
 
-  private async stopAll(): Promise<void> {
+  /**
+   * Stops every cache. A refresh in flight is not waited for (it may hang on an unreachable
+   * Redis and would hold the shutdown): it checks `stopped` after each await and starts nothing.
+   */
+  private stopAll(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
-    await this.refreshing;
     for (const name of [...this.clusters.keys()]) this.stopCluster(name);
+    return Promise.resolve();
   }
 
   private registerMetrics(registry: Registry): void {
