@@ -39,6 +39,15 @@ describe('operator console (real hub, real provider, Debian Chromium)', () => {
     expect([name, answer.status]).toEqual([name, 201]);
   }
 
+  /** Opens the console and logs in through the provider's own form. */
+  async function logIn(page: Page, user: string, password: string): Promise<void> {
+    await page.goto(`${url}/`);
+    await page.getByRole('link', { name: 'Log in' }).click();
+    await page.getByLabel('User').fill(user);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+  }
+
   beforeAll(async () => {
     redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
     const port = await freePort();
@@ -96,11 +105,7 @@ describe('operator console (real hub, real provider, Debian Chromium)', () => {
       if (message.type() === 'error') errors.push(`${message.location().url}: ${message.text()}`);
     });
 
-    await page.goto(`${url}/`);
-    await page.getByRole('link', { name: 'Log in' }).click();
-    await page.getByLabel('User').fill('vera');
-    await page.getByLabel('Password').fill('vera-demo');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await logIn(page, 'vera', 'vera-demo');
 
     await page.getByRole('heading', { name: 'Fleet overview' }).waitFor();
     expect(page.url()).toBe(`${url}/`);
@@ -126,6 +131,17 @@ describe('operator console (real hub, real provider, Debian Chromium)', () => {
     // The console's own page logs no error but the 401 of /auth/me before login (the provider's pages are not ours).
     expect(errors.filter((e) => e.startsWith(`${url}/`) && !e.startsWith(`${url}/auth/me: `))).toEqual([]);
     expect(errors.filter((e) => e.startsWith(`${url}/auth/me: `)).every((e) => e.includes('401'))).toBe(true);
+    await context.close();
+  });
+
+  it('tells a user without a Flotilla role why the clusters cannot be read', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await logIn(page, 'nina', 'nina-demo');
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    await expect(alert.textContent()).resolves.toMatch(/^The clusters could not be read: .*no Flotilla role/);
+    await expect(page.getByLabel('Signed-in user').textContent()).resolves.toContain('no role');
     await context.close();
   });
 
