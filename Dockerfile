@@ -4,7 +4,7 @@
 
 ARG NODE_IMAGE=node:26-bookworm-slim
 
-# ---- build: compile TypeScript to dist/ ------------------------------------------------
+# ---- build: compile TypeScript to dist/, the console to apps/console/dist ----------------
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -12,7 +12,7 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY apps ./apps
 COPY libs ./libs
-RUN npm run build
+RUN npm run build && npm run build:console
 
 # ---- deps: production dependencies only -------------------------------------------------
 # --omit=dev also drops the `node` devDependency that pins Node 26 for npm scripts: the
@@ -31,6 +31,7 @@ WORKDIR /app
 # (the Kubernetes manifests mount the root filesystem read-only).
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+COPY --from=build /app/apps/console/dist ./apps/console/dist
 COPY package.json ./
 # A numeric user, so that Kubernetes' runAsNonRoot can verify it without a passwd lookup.
 USER 10001:10001

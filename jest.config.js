@@ -38,6 +38,12 @@ export default {
     },
     {
       ...common,
+      displayName: 'console',
+      testMatch: ['<rootDir>/test/console/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/console/global-setup.ts',
+    },
+    {
+      ...common,
       displayName: 'fleet',
       testMatch: ['<rootDir>/test/fleet/**/*.test.ts'],
       globalSetup: '<rootDir>/test/fleet/global-setup.ts',

@@ -77,6 +77,8 @@ async function startIdp(hubUrl: string): Promise<TestIdp> {
 async function startHub(port: number, idp: TestIdp): Promise<{ child: ChildProcess; url: string; log: string }> {
   say('building the hub (tsc)...');
   execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
+  say('building the console (vite)...');
+  execFileSync('npm', ['run', '--silent', 'build:console', '--', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
   const log = join(stateDir, 'hub.log');
   const child = spawnManaged(process.execPath, [join(root, 'dist/apps/hub/src/main.js')], log, {
     ...process.env,
@@ -243,6 +245,7 @@ async function main(): Promise<void> {
       '',
       'Flotilla is running.',
       `  hub        ${hub.url}`,
+      `  console    ${hub.url}/ (the operator console: log in there)`,
       `  liveness   ${hub.url}/livez`,
       `  readiness  ${hub.url}/readyz`,
       `  metrics    ${hub.url}/metrics`,

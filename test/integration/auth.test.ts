@@ -23,6 +23,9 @@ const ACCESS: Readonly<Record<string, Access>> = {
   'GET /auth/callback': 'public',
   'POST /auth/logout': 'public',
   'GET /auth/me': 'identified',
+  // The operator console: its page and hashed assets (static, no fleet data).
+  'GET /': 'public',
+  'GET /assets/*': 'public',
   'GET /livez': 'public',
   'GET /readyz': 'public',
   'GET /metrics': 'metrics',

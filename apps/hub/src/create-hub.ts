@@ -16,6 +16,7 @@ import { TokenVerifier } from './auth/token-verifier.ts';
 import { HUB_CONFIG } from './config/hub-config.token.ts';
 import { installGraphql } from './graphql/install-graphql.ts';
 import { readBuildInfo } from './build-info.ts';
+import { installConsole } from './console/install-console.ts';
 import { installBodyParsers } from './http/body-parsers.ts';
 import { installYamlResponses } from './http/yaml-responses.ts';
 import { installHttpHooks, REQUEST_ID_HEADER } from './http/install-http-hooks.ts';
@@ -31,6 +32,11 @@ export interface HubOptions {
    * the first hub created decides destination and level for every later one.
    */
   readonly logDestination?: DestinationStream;
+  /**
+   * The built operator console to serve at `/`.
+   * @defaultValue apps/console/dist (what `npm run build:console` writes)
+   */
+  readonly consoleDir?: string;
 }
 
 /** One route the hub serves, as Fastify registered it, with the access it declares. */
@@ -81,6 +87,7 @@ export async function createHub(config: Config, options: HubOptions = {}): Promi
   installBodyParsers(app);
   installYamlResponses(app.getHttpAdapter().getInstance());
   installOpenApi(app, config);
+  await installConsole(app.getHttpAdapter().getInstance(), options.consoleDir);
   await installGraphql(
     app,
     config,

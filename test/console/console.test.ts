@@ -1,0 +1,167 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { createHub, type Hub } from '../../apps/hub/src/create-hub.ts';
+import { DEFAULT_CONSOLE_DIR } from '../../apps/hub/src/console/install-console.ts';
+import { startTestIdp, type TestIdp } from '../oidc/test-idp.ts';
+import { testToken } from '../oidc/test-tokens.ts';
+import { freePort } from '../integration/support/free-port.ts';
+import { hubTestConfig } from '../integration/support/hub-config.ts';
+import { LogLines } from '../integration/support/log-lines.ts';
+import { deleteKeysWithPrefix, testPrefix } from '../integration/support/test-prefix.ts';
+
+/** Where the screenshots go: $FLOTILLA_SCREENSHOTS, or test/console/screenshots. */
+const SCREENSHOTS = process.env.FLOTILLA_SCREENSHOTS ?? fileURLToPath(new URL('./screenshots/', import.meta.url));
+
+/** Debian's Chromium (scripts/ensure-browser.sh installs it), headless, with nothing that calls out. */
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+describe('operator console (real hub, real provider, Debian Chromium)', () => {
+  const prefix = testPrefix('console');
+  const logs = new LogLines();
+  let idp: TestIdp;
+  let hub: Hub;
+  let url: string;
+  let redis: Redis;
+  let browser: Browser;
+
+  /** Registers a cluster whose API server answers nothing: the prober finds it unreachable. */
+  async function register(name: string, zone: string): Promise<void> {
+    const answer = await fetch(`${url}/api/v1/clusters`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await testToken('admin', idp.issuer)}` },
+      body: JSON.stringify({ name, server: `https://127.0.0.1:${await freePort()}`, zone, credentials: { type: 'token', token: 'console-test-token' } }),
+    });
+    expect([name, answer.status]).toEqual([name, 201]);
+  }
+
+  /** Opens the console and logs in through the provider's own form. */
+  async function logIn(page: Page, user: string, password: string): Promise<void> {
+    await page.goto(`${url}/`);
+    await page.getByRole('link', { name: 'Log in' }).click();
+    await page.getByLabel('User').fill(user);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+  }
+
+  beforeAll(async () => {
+    redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+    const port = await freePort();
+    const publicUrl = `http://127.0.0.1:${port}`;
+    idp = await startTestIdp({ hubRedirectUris: [`${publicUrl}/auth/callback`] });
+    hub = await createHub(
+      {
+        ...hubTestConfig({ FLOTILLA_KEY_PREFIX: prefix, FLOTILLA_OIDC_ISSUER: idp.issuer, FLOTILLA_OIDC_CLIENT_ID: idp.hubClient.clientId, FLOTILLA_OIDC_CLIENT_SECRET: idp.hubClient.clientSecret, FLOTILLA_PUBLIC_URL: publicUrl }),
+        port,
+      },
+      { logDestination: logs },
+    );
+    url = await hub.listen();
+    // Playwright gives each launch a fresh, empty --user-data-dir of its own and removes it on close.
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    mkdirSync(SCREENSHOTS, { recursive: true });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await hub?.close();
+    await idp?.close();
+    await deleteKeysWithPrefix(redis, prefix);
+    redis.disconnect();
+  });
+
+  it('serves the built console at / with a self-only Content-Security-Policy, and its hashed assets', async () => {
+    const response = await fetch(`${url}/`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('text/html');
+    expect(response.headers.get('content-security-policy')).toContain("default-src 'self'; script-src 'self'");
+    const html = await response.text();
+    const script = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+    expect(script).toBeDefined();
+    const asset = await fetch(`${url}${script}`);
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('content-type')).toContain('javascript');
+    expect(asset.headers.get('cache-control')).toContain('immutable');
+    // Unknown paths keep their answers: an asset that does not exist, an API path, a page.
+    expect((await fetch(`${url}/assets/nothing.js`)).status).toBe(404);
+    expect((await fetch(`${url}/api/v1/no-such-thing`)).status).toBe(401);
+    const traversal = await fetch(`${url}/assets/..%2F..%2F..%2F..%2Fpackage.json`);
+    expect(await traversal.text()).not.toContain('"name": "flotilla"');
+    expect([403, 404]).toContain(traversal.status);
+  });
+
+  it('lets a viewer log in through the provider, shows the clusters by zone, and logs out', async () => {
+    await register('console-east-1', 'east');
+    await register('console-west-1', 'west');
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page: Page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(`${page.url()}: uncaught ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(`${message.location().url}: ${message.text()}`);
+    });
+
+    await logIn(page, 'vera', 'vera-demo');
+
+    await page.getByRole('heading', { name: 'Fleet overview' }).waitFor();
+    expect(page.url()).toBe(`${url}/`);
+    await expect(page.getByLabel('Signed-in user').textContent()).resolves.toContain('viewer');
+    const east = page.getByRole('region', { name: 'Zone east' });
+    const west = page.getByRole('region', { name: 'Zone west' });
+    await expect(east.getByRole('listitem').getByRole('heading').allTextContents()).resolves.toEqual(['console-east-1']);
+    await expect(west.getByRole('listitem').getByRole('heading').allTextContents()).resolves.toEqual(['console-west-1']);
+    // Nothing answers at their servers: not Ready, with the prober's reason (or not probed yet).
+    for (const zone of [east, west]) {
+      await expect(zone.locator('.ready-status').textContent()).resolves.toMatch(/^(Not ready|Unknown)$/);
+      await expect(zone.locator('.ready-reason').textContent()).resolves.toMatch(/^[A-Z][A-Za-z]+$/);
+    }
+    await page.screenshot({ path: join(SCREENSHOTS, 'fleet-overview.png'), fullPage: true });
+
+    await page.getByRole('button', { name: 'Log out' }).click();
+    // The provider asks to confirm the end of its own session, then sends the browser back.
+    await page.getByRole('button', { name: /sign me out/i }).click();
+    await page.getByRole('link', { name: 'Log in' }).waitFor();
+    expect(page.url()).toBe(`${url}/`);
+    await page.screenshot({ path: join(SCREENSHOTS, 'logged-out.png') });
+    expect((await page.request.get(`${url}/auth/me`)).status()).toBe(401);
+    // The console's own page logs no error but the 401 of /auth/me before login (the provider's pages are not ours).
+    expect(errors.filter((e) => e.startsWith(`${url}/`) && !e.startsWith(`${url}/auth/me: `))).toEqual([]);
+    expect(errors.filter((e) => e.startsWith(`${url}/auth/me: `)).every((e) => e.includes('401'))).toBe(true);
+    await context.close();
+  });
+
+  it('tells a user without a Flotilla role why the clusters cannot be read', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await logIn(page, 'nina', 'nina-demo');
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    await expect(alert.textContent()).resolves.toMatch(/^The clusters could not be read: .*no Flotilla role/);
+    await expect(page.getByLabel('Signed-in user').textContent()).resolves.toContain('no role');
+    await context.close();
+  });
+
+  it('answers / with a 404 problem naming the build command when the console is not built', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'flotilla-no-console-'));
+    const bare = await createHub(hubTestConfig({ FLOTILLA_KEY_PREFIX: `${prefix}-bare` }), { consoleDir: empty });
+    try {
+      const bareUrl = await bare.listen();
+      const response = await fetch(`${bareUrl}/`);
+      expect(response.status).toBe(404);
+      expect(response.headers.get('content-type')).toContain('application/problem+json');
+      expect(((await response.json()) as { detail: string }).detail).toContain('npm run build:console');
+      expect((await fetch(`${bareUrl}/assets/index.js`)).status).toBe(404);
+    } finally {
+      await bare.close();
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+
+  it('is built where the hub looks for it', () => {
+    expect(DEFAULT_CONSOLE_DIR).toBe(fileURLToPath(new URL('../../apps/console/dist/', import.meta.url)));
+  });
+});
