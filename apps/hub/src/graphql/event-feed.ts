@@ -14,6 +14,7 @@ const BLOCK_MS = 2_000;
 export class EventFeed {
   private stopped = false;
   private running: Promise<void> | undefined;
+  private readonly stopping = Promise.withResolvers<undefined>();
 
   constructor(
     private readonly redis: Redis,
@@ -26,8 +27,14 @@ export class EventFeed {
     this.running ??= this.follow();
   }
 
+  /**
+   * Ends the feed without waiting for the read in flight: ioredis does not fail a command queued
+   * while it waits to reconnect when it is disconnected then (Redis unreachable since boot), so
+   * that read may never settle and would hold the hub's shutdown.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stopping.resolve(undefined);
     this.redis.disconnect();
     await this.running;
   }
@@ -37,7 +44,11 @@ export class EventFeed {
     let last = '$';
     while (!this.stopped) {
       try {
-        const reply = await this.redis.xread('COUNT', 500, 'BLOCK', BLOCK_MS, 'STREAMS', this.streamKey, last);
+        const read = this.redis.xread('COUNT', 500, 'BLOCK', BLOCK_MS, 'STREAMS', this.streamKey, last);
+        // Left behind on a stop: its failure then is expected and of no interest.
+        read.catch(() => undefined);
+        const reply = await Promise.race([read, this.stopping.promise]);
+        if (this.stopped) return;
         for (const [, entries] of reply ?? []) {
           for (const [id, flat] of entries) {
             last = id;
@@ -52,7 +63,7 @@ export class EventFeed {
       } catch (error) {
         if (this.stopped) return;
         this.onError(error);
-        await new Promise((resolve) => setTimeout(resolve, 1_000));
+        await Promise.race([new Promise((resolve) => setTimeout(resolve, 1_000).unref()), this.stopping.promise]);
       }
     }
   }
