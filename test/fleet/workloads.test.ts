@@ -210,11 +210,13 @@ describe('workloads on a real local fleet (three zones)', () => {
     expect(created.status).toBe(201);
     const summary = async (): Promise<string> => ((await api('GET', `/api/v1/namespaces/${ns}/workloads/phoenix`)).body as unknown as View).status.summary;
     await pollUntil('phoenix Available in 3 clusters', async () => (await summary()) === 'Available 3/3 in 3 clusters', STEP_MS, 250);
+    const wiped = (await core('a').readNamespace({ name: ns })).metadata?.uid;
     await core('a').deleteNamespace({ name: ns });
+    // Gone, or already made again by the hub's resync (it runs every second here, and may
+    // recreate the namespace between two polls): a namespace of another uid.
     await pollUntil(`namespace ${ns} gone from wl-a`, async () => {
       try {
-        await core('a').readNamespace({ name: ns });
-        return false;
+        return (await core('a').readNamespace({ name: ns })).metadata?.uid !== wiped;
       } catch (error) {
         return (error as { code?: number }).code === 404;
       }
