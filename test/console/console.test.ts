@@ -1,24 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { createHub, type Hub } from '../../apps/hub/src/create-hub.ts';
 import { DEFAULT_CONSOLE_DIR } from '../../apps/hub/src/console/install-console.ts';
-import { startTestIdp, type TestIdp } from '../oidc/test-idp.ts';
+import type { TestIdp } from '../oidc/test-idp.ts';
+import { launchBrowser, logIn as logInAt, SCREENSHOTS, startHubWithLogin } from './browser.ts';
 import { testToken } from '../oidc/test-tokens.ts';
 import { freePort } from '../integration/support/free-port.ts';
 import { hubTestConfig } from '../integration/support/hub-config.ts';
 import { LogLines } from '../integration/support/log-lines.ts';
 import { deleteKeysWithPrefix, testPrefix } from '../integration/support/test-prefix.ts';
 
-/** Where the screenshots go: $FLOTILLA_SCREENSHOTS, or test/console/screenshots. */
-const SCREENSHOTS = process.env.FLOTILLA_SCREENSHOTS ?? fileURLToPath(new URL('./screenshots/', import.meta.url));
-
-/** Debian's Chromium (scripts/ensure-browser.sh installs it), headless, with nothing that calls out. */
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 describe('operator console (real hub, real provider, Debian Chromium)', () => {
   const prefix = testPrefix('console');
@@ -39,31 +35,12 @@ describe('operator console (real hub, real provider, Debian Chromium)', () => {
     expect([name, answer.status]).toEqual([name, 201]);
   }
 
-  /** Opens the console and logs in through the provider's own form. */
-  async function logIn(page: Page, user: string, password: string): Promise<void> {
-    await page.goto(`${url}/`);
-    await page.getByRole('link', { name: 'Log in' }).click();
-    await page.getByLabel('User').fill(user);
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-  }
+  const logIn = (page: Page, user: string, password: string): Promise<void> => logInAt(page, `${url}/`, user, password);
 
   beforeAll(async () => {
     redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-    const port = await freePort();
-    const publicUrl = `http://127.0.0.1:${port}`;
-    idp = await startTestIdp({ hubRedirectUris: [`${publicUrl}/auth/callback`] });
-    hub = await createHub(
-      {
-        ...hubTestConfig({ FLOTILLA_KEY_PREFIX: prefix, FLOTILLA_OIDC_ISSUER: idp.issuer, FLOTILLA_OIDC_CLIENT_ID: idp.hubClient.clientId, FLOTILLA_OIDC_CLIENT_SECRET: idp.hubClient.clientSecret, FLOTILLA_PUBLIC_URL: publicUrl }),
-        port,
-      },
-      { logDestination: logs },
-    );
-    url = await hub.listen();
-    // Playwright gives each launch a fresh, empty --user-data-dir of its own and removes it on close.
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-    mkdirSync(SCREENSHOTS, { recursive: true });
+    ({ idp, hub, url } = await startHubWithLogin(prefix, logs));
+    browser = await launchBrowser();
   });
 
   afterAll(async () => {
@@ -112,6 +89,8 @@ describe('operator console (real hub, real provider, Debian Chromium)', () => {
     await expect(page.getByLabel('Signed-in user').textContent()).resolves.toContain('viewer');
     const east = page.getByRole('region', { name: 'Zone east' });
     const west = page.getByRole('region', { name: 'Zone west' });
+    await east.getByRole('heading', { name: 'console-east-1' }).waitFor();
+    await west.getByRole('heading', { name: 'console-west-1' }).waitFor();
     await expect(east.getByRole('listitem').getByRole('heading').allTextContents()).resolves.toEqual(['console-east-1']);
     await expect(west.getByRole('listitem').getByRole('heading').allTextContents()).resolves.toEqual(['console-west-1']);
     // Nothing answers at their servers: not Ready, with the prober's reason (or not probed yet).

@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { buildConsole } from '../console/global-setup.ts';
 import { startSharedTestIdp } from '../oidc/global-setup.ts';
 import { Fleet } from './fleet.ts';
 import { SHARED_FLEET_ENV, type SharedCluster } from './shared-fleet.ts';
@@ -18,6 +19,8 @@ export default async function globalSetup(): Promise<void> {
   const size = Number(process.env.FLOTILLA_SHARED_FLEET_SIZE ?? '1');
   const started = Date.now();
   await startSharedTestIdp();
+  // The console's browser test on the fleet drives what the sources say now.
+  buildConsole();
   const fleet = await Fleet.start();
   globalThis.__flotillaSharedFleet = fleet;
   const shared: SharedCluster[] = [];

@@ -42,13 +42,19 @@ export interface HubEvent {
   time: string;
 }
 
-/** The hub's REST API as the fleet tests use it, as the admin test caller. `url` may change (a test that restarts the hub). */
+/**
+ * The hub's REST API as the fleet tests use it, as the admin test caller (of the run's shared
+ * provider unless `auth` says otherwise). `url` may change (a test that restarts the hub).
+ */
 export class HubApi {
-  constructor(public url: string) {}
+  constructor(
+    public url: string,
+    private readonly auth: () => Promise<{ authorization: string }> = () => authHeader(),
+  ) {}
 
   /** One request as the admin test caller. */
   async call(method: string, path: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
-    const auth = await authHeader();
+    const auth = await this.auth();
     const response = await fetch(`${this.url}${path}`, { method, ...(body === undefined ? { headers: auth } : { headers: { 'content-type': 'application/json', ...auth }, body: JSON.stringify(body) }) });
     const text = await response.text();
     return { status: response.status, body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>) };

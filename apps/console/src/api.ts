@@ -27,20 +27,65 @@ export interface Cluster {
   };
 }
 
-/** An answer the console cannot use: its status and the problem's detail when the hub sent one. */
+/** One field the hub refused, as problem+json's `invalidParams` names it. */
+export interface InvalidParam {
+  readonly name: string;
+  readonly reason: string;
+}
+
+/** An answer the console cannot use: its status, the problem's detail and the fields refused. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     detail: string,
+    readonly invalidParams: readonly InvalidParam[] = [],
   ) {
     super(detail);
   }
 }
 
 async function json<T>(response: Response): Promise<T> {
-  if (response.ok) return (await response.json()) as T;
-  const problem = (await response.json().catch(() => ({}))) as { detail?: string };
-  throw new ApiError(response.status, problem.detail ?? `HTTP ${response.status}`);
+  if (response.ok) return (response.status === 204 ? undefined : await response.json()) as T;
+  const problem = (await response.json().catch(() => ({}))) as { detail?: string; invalidParams?: InvalidParam[] };
+  throw new ApiError(response.status, problem.detail ?? `HTTP ${response.status}`, problem.invalidParams ?? []);
+}
+
+let csrfToken = '';
+
+/** The session's CSRF token, which every request that changes anything carries (GET /auth/me gives it). */
+export function setCsrfToken(token: string): void {
+  csrfToken = token;
+}
+
+/** A GET of the hub's API. */
+export async function get<T>(path: string, query: Record<string, string | undefined> = {}): Promise<T> {
+  const defined = Object.entries(query).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== '');
+  const search = defined.length === 0 ? '' : `?${new URLSearchParams(defined)}`;
+  return json<T>(await fetch(`${path}${search}`, { headers: { accept: 'application/json' } }));
+}
+
+/** A change through the hub's API, with the session's CSRF token; `extra` adds headers (e.g. `if-match`). */
+export async function send<T>(method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown, extra: Record<string, string> = {}): Promise<T> {
+  const headers: Record<string, string> = { ...extra, accept: 'application/json', 'x-csrf-token': csrfToken };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  return json<T>(await fetch(path, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) }));
+}
+
+/** Every item of a list, following its continue tokens. */
+export async function getAll<T>(path: string, query: Record<string, string | undefined> = {}): Promise<T[]> {
+  const items: T[] = [];
+  let next: string | undefined;
+  do {
+    const page = await get<{ items: T[]; metadata: { continue?: string } }>(path, { ...query, limit: '500', continue: next });
+    items.push(...page.items);
+    next = page.metadata.continue;
+  } while (next !== undefined && next !== '');
+  return items;
+}
+
+/** The message of anything thrown, for an error state. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** Who is logged in, or null without a session. */
@@ -50,21 +95,27 @@ export async function fetchMe(): Promise<Me | null> {
   return json<Me>(response);
 }
 
-/** Every registered cluster, following the pages. */
-export async function fetchClusters(): Promise<Cluster[]> {
-  const clusters: Cluster[] = [];
-  let next: string | undefined;
-  do {
-    const query = new URLSearchParams({ limit: '500', ...(next === undefined ? {} : { continue: next }) });
-    const page = await json<{ items: Cluster[]; metadata: { continue?: string } }>(await fetch(`/api/v1/clusters?${query}`, { headers: { accept: 'application/json' } }));
-    clusters.push(...page.items);
-    next = page.metadata.continue;
-  } while (next !== undefined && next !== '');
-  return clusters;
+/** Every registered cluster. */
+export function fetchClusters(): Promise<Cluster[]> {
+  return getAll<Cluster>('/api/v1/clusters');
 }
 
 /** Ends the session; answers where the browser goes next (the provider's end-session page). */
-export async function logOut(csrfToken: string): Promise<string> {
-  const answer = await json<{ redirectTo: string }>(await fetch('/auth/logout', { method: 'POST', headers: { 'x-csrf-token': csrfToken } }));
+export async function logOut(token: string): Promise<string> {
+  const answer = await json<{ redirectTo: string }>(await fetch('/auth/logout', { method: 'POST', headers: { 'x-csrf-token': token } }));
   return answer.redirectTo;
+}
+
+/** A query or mutation of the hub's GraphQL API; the first error is thrown as an ApiError. */
+export async function graphql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  const response = await fetch('/graphql', {
+    method: 'POST',
+    headers: { accept: 'application/json', 'content-type': 'application/json', 'x-csrf-token': csrfToken },
+    body: JSON.stringify({ query, variables }),
+  });
+  const answer = (await response.json().catch(() => ({}))) as { data?: T; errors?: { message: string; extensions?: { status?: number; invalidParams?: InvalidParam[] } }[] };
+  const [error] = answer.errors ?? [];
+  if (error !== undefined) throw new ApiError(error.extensions?.status ?? response.status, error.message, error.extensions?.invalidParams ?? []);
+  if (!response.ok || answer.data === undefined) throw new ApiError(response.status, `HTTP ${response.status}`);
+  return answer.data;
 }

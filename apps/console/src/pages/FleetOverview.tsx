@@ -1,8 +1,12 @@
-import { useEffect, useState } from 'react';
-import { fetchClusters, type Cluster } from './api.ts';
-import { age, cpu, memory } from './format.ts';
+import { fetchClusters, get, type Cluster } from '../api.ts';
+import { age, cpu, memory } from '../format.ts';
+import { Loaded, useLoad } from '../load.tsx';
+import { href } from '../router.ts';
 
-type Load = { state: 'loading' } | { state: 'loaded'; clusters: Cluster[]; at: Date } | { state: 'error'; message: string };
+interface FailoverGuard {
+  readonly guard: { readonly suspended: boolean; readonly since?: number; readonly reason?: string };
+  readonly drains: readonly { readonly cluster: string }[];
+}
 
 const NO_ZONE = '(no zone)';
 
@@ -32,7 +36,7 @@ function ClusterCard({ cluster, now }: { cluster: Cluster; now: Date }) {
   return (
     <li className="cluster" aria-labelledby={`cluster-${cluster.name}`}>
       <h3 id={`cluster-${cluster.name}`}>
-        {cluster.name}
+        <a href={href({ page: 'cluster', name: cluster.name })}>{cluster.name}</a>
         {cluster.spec.cordoned && <span className="tag">cordoned</span>}
       </h3>
       <p className={`ready ready-${ready.status.toLowerCase()}`}>
@@ -54,37 +58,66 @@ function ClusterCard({ cluster, now }: { cluster: Cluster; now: Date }) {
   );
 }
 
-export function FleetOverview() {
-  const [load, setLoad] = useState<Load>({ state: 'loading' });
-
-  useEffect(() => {
-    fetchClusters().then(
-      (clusters) => setLoad({ state: 'loaded', clusters, at: new Date() }),
-      (error: unknown) => setLoad({ state: 'error', message: error instanceof Error ? error.message : String(error) }),
+/** Alerts over the whole fleet: automatic failover suspended, drains under way. */
+function FleetAlerts() {
+  const [load] = useLoad(() => get<FailoverGuard>('/api/v1/failover'), 'failover-guard');
+  // Without the right to read it (no role), the clusters' error already says why.
+  if (load.state === 'error' && load.status !== 401 && load.status !== 403) {
+    return (
+      <p role="status" className="warning">
+        The failover state could not be read: {load.message}
+      </p>
     );
-  }, []);
+  }
+  if (load.state !== 'loaded') return null;
+  const { guard, drains } = load.data;
+  return (
+    <>
+      {guard.suspended && (
+        <p role="alert" className="alert">
+          <strong>Automatic failover suspended</strong>
+          {guard.since === undefined ? '' : ` since ${new Date(guard.since).toLocaleTimeString()}`}: {guard.reason ?? 'too much of the fleet was lost at once'}. Nothing moves until the picture is clear again.
+        </p>
+      )}
+      {drains.length > 0 && (
+        <p role="status" className="warning">
+          Draining: {drains.map((d) => d.cluster).join(', ')}
+        </p>
+      )}
+    </>
+  );
+}
+
+/** The fleet at a glance: zones, their clusters with health and capacity; live. */
+export function FleetOverview() {
+  const [load, , stale] = useLoad(fetchClusters, 'clusters');
 
   return (
     <section aria-labelledby="overview-heading">
-      <h1 id="overview-heading">Fleet overview</h1>
-      {load.state === 'loading' && <p role="status">Loading clusters…</p>}
-      {load.state === 'error' && (
-        <p role="alert" className="error">
-          The clusters could not be read: {load.message}
-        </p>
-      )}
-      {load.state === 'loaded' && load.clusters.length === 0 && <p className="empty">No clusters registered.</p>}
-      {load.state === 'loaded' &&
-        byZone(load.clusters).map(([zone, clusters]) => (
-          <section key={zone} className="zone" aria-labelledby={`zone-${zone}`}>
-            <h2 id={`zone-${zone}`}>Zone {zone}</h2>
-            <ul className="clusters">
-              {clusters.map((cluster) => (
-                <ClusterCard key={cluster.name} cluster={cluster} now={load.at} />
-              ))}
-            </ul>
-          </section>
-        ))}
+      <h1 id="overview-heading" tabIndex={-1}>
+        Fleet overview
+      </h1>
+      <FleetAlerts />
+      <Loaded load={load} what="clusters" stale={stale}>
+        {(clusters, at) =>
+          clusters.length === 0 ? (
+            <p className="empty">No clusters registered. Register one with POST /api/v1/clusters (docs/clusters.md).</p>
+          ) : (
+            byZone(clusters).map(([zone, list]) => (
+              <section key={zone} className="zone" aria-label={`Zone ${zone}`}>
+                <h2>
+                  Zone {zone} <span className="zone-summary">{list.filter((c) => c.status.ready.status === 'True').length} of {list.length} ready</span>
+                </h2>
+                <ul className="clusters">
+                  {list.map((cluster) => (
+                    <ClusterCard key={cluster.name} cluster={cluster} now={at} />
+                  ))}
+                </ul>
+              </section>
+            ))
+          )
+        }
+      </Loaded>
     </section>
   );
 }
