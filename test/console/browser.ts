@@ -29,16 +29,27 @@ export async function logIn(page: Page, url: string, user: string, password: str
 }
 
 /** A hub with browser login through a test provider of its own, which knows the hub's callback. */
-export async function startHubWithLogin(prefix: string, logs: LogLines, env: Record<string, string> = {}): Promise<{ idp: TestIdp; hub: Hub; url: string }> {
+export interface HubWithLogin {
+  readonly idp: TestIdp;
+  readonly hub: Hub;
+  readonly url: string;
+  /** Another hub of the same configuration on the same port (and Redis prefix: sessions survive), listening: for a restart. */
+  again(): Promise<Hub>;
+}
+
+export async function startHubWithLogin(prefix: string, logs: LogLines, env: Record<string, string> = {}): Promise<HubWithLogin> {
   const port = await freePort();
   const publicUrl = `http://127.0.0.1:${port}`;
   const idp = await startTestIdp({ hubRedirectUris: [`${publicUrl}/auth/callback`] });
-  const hub = await createHub(
-    {
-      ...hubTestConfig({ FLOTILLA_KEY_PREFIX: prefix, ...env, FLOTILLA_OIDC_ISSUER: idp.issuer, FLOTILLA_OIDC_CLIENT_ID: idp.hubClient.clientId, FLOTILLA_OIDC_CLIENT_SECRET: idp.hubClient.clientSecret, FLOTILLA_PUBLIC_URL: publicUrl }),
-      port,
-    },
-    { logDestination: logs },
-  );
-  return { idp, hub, url: await hub.listen() };
+  const config = {
+    ...hubTestConfig({ FLOTILLA_KEY_PREFIX: prefix, ...env, FLOTILLA_OIDC_ISSUER: idp.issuer, FLOTILLA_OIDC_CLIENT_ID: idp.hubClient.clientId, FLOTILLA_OIDC_CLIENT_SECRET: idp.hubClient.clientSecret, FLOTILLA_PUBLIC_URL: publicUrl }),
+    port,
+  };
+  const again = async (): Promise<Hub> => {
+    const hub = await createHub(config, { logDestination: logs });
+    await hub.listen();
+    return hub;
+  };
+  const hub = await createHub(config, { logDestination: logs });
+  return { idp, hub, url: await hub.listen(), again };
 }

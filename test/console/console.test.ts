@@ -8,7 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { createHub, type Hub } from '../../apps/hub/src/create-hub.ts';
 import { DEFAULT_CONSOLE_DIR } from '../../apps/hub/src/console/install-console.ts';
 import type { TestIdp } from '../oidc/test-idp.ts';
-import { launchBrowser, logIn as logInAt, SCREENSHOTS, startHubWithLogin } from './browser.ts';
+import { launchBrowser, logIn as logInAt, SCREENSHOTS, startHubWithLogin, type HubWithLogin } from './browser.ts';
 import { testToken } from '../oidc/test-tokens.ts';
 import { freePort } from '../integration/support/free-port.ts';
 import { hubTestConfig } from '../integration/support/hub-config.ts';
@@ -21,6 +21,7 @@ describe('operator console (real hub, real provider, Debian Chromium)', () => {
   const logs = new LogLines();
   let idp: TestIdp;
   let hub: Hub;
+  let started: HubWithLogin;
   let url: string;
   let redis: Redis;
   let browser: Browser;
@@ -39,7 +40,8 @@ describe('operator console (real hub, real provider, Debian Chromium)', () => {
 
   beforeAll(async () => {
     redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-    ({ idp, hub, url } = await startHubWithLogin(prefix, logs));
+    started = await startHubWithLogin(prefix, logs);
+    ({ idp, hub, url } = started);
     browser = await launchBrowser();
   });
 
@@ -110,6 +112,25 @@ describe('operator console (real hub, real provider, Debian Chromium)', () => {
     // The console's own page logs no error but the 401 of /auth/me before login (the provider's pages are not ours).
     expect(errors.filter((e) => e.startsWith(`${url}/`) && !e.startsWith(`${url}/auth/me: `))).toEqual([]);
     expect(errors.filter((e) => e.startsWith(`${url}/auth/me: `)).every((e) => e.includes('401'))).toBe(true);
+    await context.close();
+  });
+
+  it('says when the live feed is lost, and is live again once the hub is back, without a reload', async () => {
+    await register('console-live-1', 'live');
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await logIn(page, 'vera', 'vera-demo');
+    const live = page.getByRole('status').filter({ hasText: /^(Live|Connecting…|Live feed lost: reconnecting)$/ });
+    await live.getByText('Live', { exact: true }).waitFor();
+    await page.getByRole('heading', { name: 'console-live-1' }).waitFor();
+    await hub.close();
+    await live.getByText('Live feed lost: reconnecting').waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'live-feed-lost.png') });
+    // The clusters read before stay on screen while the hub is away.
+    await page.getByRole('heading', { name: 'console-live-1' }).waitFor();
+    // Same port, same Redis prefix: the session is still there.
+    hub = await started.again();
+    await live.getByText('Live', { exact: true }).waitFor({ timeout: 20_000 });
     await context.close();
   });
 

@@ -137,6 +137,7 @@ describe('operator console on a real local fleet', () => {
     }
     await viewer.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Workloads' }).click();
     await viewer.getByRole('link', { name: `${NS}/web` }).waitFor();
+    await viewer.screenshot({ path: join(SCREENSHOTS, 'workloads.png'), fullPage: true });
     await expect(viewer.getByRole('link', { name: 'New workload' }).count()).resolves.toBe(0);
     await viewer.goto(`${url}/#/clusters/con-b`);
     await viewer.getByRole('heading', { name: 'Cluster con-b' }).waitFor();
@@ -164,6 +165,11 @@ describe('operator console on a real local fleet', () => {
     await admin.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Queues' }).click();
     await admin.getByRole('rowheader', { name: 'placement' }).waitFor();
     await admin.screenshot({ path: join(SCREENSHOTS, 'queues.png'), fullPage: true });
+    // A wide screen: the zones' cards spread out, the content stays readable (at most 96 rem wide).
+    await admin.setViewportSize({ width: 1920, height: 1080 });
+    await admin.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Fleet' }).click();
+    await admin.getByRole('region', { name: 'Zone c' }).getByText('1 of 1 ready').waitFor();
+    await admin.screenshot({ path: join(SCREENSHOTS, 'fleet-overview-wide.png'), fullPage: true });
     await context.close();
     expect(errors).toEqual([]);
   }, 60_000);
