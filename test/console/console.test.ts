@@ -134,6 +134,34 @@ describe('operator console (real hub, real provider, Debian Chromium)', () => {
     await context.close();
   });
 
+  it('pages the audit log and the events: the newest page first, older ones on request', async () => {
+    await register('console-paged-1', 'paged');
+    const token = await testToken('admin', idp.issuer);
+    // Each label change is one audit record and one event.
+    for (let i = 0; i < 210; i += 1) {
+      const answer = await fetch(`${url}/api/v1/clusters/console-paged-1`, { method: 'PATCH', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ labels: { round: String(i) } }) });
+      expect(answer.status).toBe(200);
+    }
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await logInAt(page, `${url}/#/audit`, 'ada', 'ada-demo');
+    const rows = page.getByRole('table').getByRole('row');
+    await page.getByText(/^Chain verified: \d+ records intact/).waitFor();
+    await rows.nth(100).waitFor();
+    await expect(rows.count()).resolves.toBe(101);
+    await page.getByRole('button', { name: 'Show older records' }).click();
+    await rows.nth(200).waitFor();
+    await expect(rows.count()).resolves.toBe(201);
+
+    await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Events' }).click();
+    const events = page.getByRole('listitem').filter({ hasText: 'console-paged-1' });
+    await events.nth(199).waitFor();
+    await expect(page.locator('.timeline > li').count()).resolves.toBe(200);
+    await page.getByRole('button', { name: 'Show older events' }).click();
+    await page.locator('.timeline > li').nth(200).waitFor();
+    await context.close();
+  });
+
   it('tells a user without a Flotilla role why the clusters cannot be read', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();

@@ -33,21 +33,27 @@ export interface InvalidParam {
   readonly reason: string;
 }
 
-/** An answer the console cannot use: its status, the problem's detail and the fields refused. */
+/** An answer the console cannot use: its status, the problem's detail, the fields refused and the problem's type. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     detail: string,
     readonly invalidParams: readonly InvalidParam[] = [],
+    readonly type?: string,
   ) {
     super(detail);
+  }
+
+  /** A change refused because the object moved since it was read (409 `stale-write`). */
+  get isStaleWrite(): boolean {
+    return this.status === 409 && (this.type?.endsWith('/stale-write') ?? false);
   }
 }
 
 async function json<T>(response: Response): Promise<T> {
   if (response.ok) return (response.status === 204 ? undefined : await response.json()) as T;
-  const problem = (await response.json().catch(() => ({}))) as { detail?: string; invalidParams?: InvalidParam[] };
-  throw new ApiError(response.status, problem.detail ?? `HTTP ${response.status}`, problem.invalidParams ?? []);
+  const problem = (await response.json().catch(() => ({}))) as { detail?: string; invalidParams?: InvalidParam[]; type?: string };
+  throw new ApiError(response.status, problem.detail ?? `HTTP ${response.status}`, problem.invalidParams ?? [], problem.type);
 }
 
 let csrfToken = '';
@@ -113,9 +119,9 @@ export async function graphql<T>(query: string, variables: Record<string, unknow
     headers: { accept: 'application/json', 'content-type': 'application/json', 'x-csrf-token': csrfToken },
     body: JSON.stringify({ query, variables }),
   });
-  const answer = (await response.json().catch(() => ({}))) as { data?: T; errors?: { message: string; extensions?: { status?: number; invalidParams?: InvalidParam[] } }[] };
+  const answer = (await response.json().catch(() => ({}))) as { data?: T; errors?: { message: string; extensions?: { status?: number; invalidParams?: InvalidParam[]; type?: string } }[] };
   const [error] = answer.errors ?? [];
-  if (error !== undefined) throw new ApiError(error.extensions?.status ?? response.status, error.message, error.extensions?.invalidParams ?? []);
+  if (error !== undefined) throw new ApiError(error.extensions?.status ?? response.status, error.message, error.extensions?.invalidParams ?? [], error.extensions?.type);
   if (!response.ok || answer.data === undefined) throw new ApiError(response.status, `HTTP ${response.status}`);
   return answer.data;
 }

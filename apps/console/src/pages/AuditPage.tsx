@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { get } from '../api.ts';
-import { Loaded, useLoad } from '../load.tsx';
+import { Loaded, ShowOlder, useLoad, usePaged } from '../load.tsx';
 import { isAdmin, useMe } from '../session.ts';
 
 interface AuditRecord {
@@ -53,7 +53,7 @@ export function AuditPage() {
   const me = useMe();
   const [actor, setActor] = useState('');
   const [outcome, setOutcome] = useState('');
-  const [load, , stale] = useLoad(async () => (await get<{ items: AuditRecord[] }>('/api/v1/audit', { actor: actor.trim(), outcome, limit: '200' })).items, `audit:${actor.trim()}:${outcome}`);
+  const paged = usePaged<AuditRecord>('/api/v1/audit', { actor: actor.trim(), outcome }, `audit:${actor.trim()}:${outcome}`, (r) => String(r.seq));
 
   return (
     <section aria-labelledby="audit-heading">
@@ -79,7 +79,7 @@ export function AuditPage() {
               </select>
             </label>
           </form>
-          <Loaded load={load} what="audit records" stale={stale}>
+          <Loaded load={paged.load} what="audit records" stale={paged.stale}>
             {(records) =>
               records.length === 0 ? (
                 <p className="empty">No audit records match.</p>
@@ -121,6 +121,7 @@ export function AuditPage() {
               )
             }
           </Loaded>
+          <ShowOlder paged={paged} what="records" />
         </>
       )}
     </section>

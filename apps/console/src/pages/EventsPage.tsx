@@ -1,17 +1,23 @@
 import { useState } from 'react';
-import { graphql } from '../api.ts';
-import { Loaded, useLoad } from '../load.tsx';
+import { Loaded, ShowOlder, usePaged } from '../load.tsx';
 import { EventList, type EventItem } from './EventList.tsx';
 
 /** What the failover controller does, and what operators do to steer it (drains, fences, forced failovers). */
 const OPERATOR_FAILOVER_REASONS = new Set(['DrainStarted', 'DrainStopped', 'DrainEnded', 'Fenced', 'Unfenced', 'FailoverForced', 'PurgeConfirmed']);
 const isFailover = (event: EventItem): boolean => event.actor === 'system:failover' || OPERATOR_FAILOVER_REASONS.has(event.reason);
 
-const QUERY = /* GraphQL */ `
-  query Events($kind: String, $first: Int) {
-    events(kind: $kind, first: $first) { id time type reason message kind name actor }
-  }
-`;
+/** An event as GET /api/v1/events lists it. */
+interface RestEvent {
+  readonly id: string;
+  readonly time: string;
+  readonly type: string;
+  readonly reason: string;
+  readonly message: string;
+  readonly object: { readonly kind: string; readonly name: string };
+  readonly actor: string;
+}
+
+const flat = ({ object, ...rest }: RestEvent): EventItem => ({ ...rest, kind: object.kind, name: object.name });
 
 const KINDS = ['Cluster', 'Workload', 'Fleet'] as const;
 
@@ -20,7 +26,7 @@ export function EventsPage() {
   const [kind, setKind] = useState('');
   const [failoverOnly, setFailoverOnly] = useState(false);
   const [warningsOnly, setWarningsOnly] = useState(false);
-  const [load, , stale] = useLoad(async () => (await graphql<{ events: EventItem[] }>(QUERY, { kind: kind === '' ? null : kind, first: 300 })).events, `events:${kind}`);
+  const paged = usePaged<RestEvent>('/api/v1/events', { kind }, `events:${kind}`, (e) => e.id, 200);
 
   return (
     <section aria-labelledby="events-heading">
@@ -46,15 +52,16 @@ export function EventsPage() {
           <input type="checkbox" checked={warningsOnly} onChange={(e) => setWarningsOnly(e.target.checked)} /> Warnings only
         </label>
       </form>
-      <Loaded load={load} what="events" stale={stale}>
+      <Loaded load={paged.load} what="events" stale={paged.stale}>
         {(events, at) => (
           <EventList
-            events={events.filter((e) => (!failoverOnly || isFailover(e)) && (!warningsOnly || e.type === 'Warning'))}
+            events={events.map(flat).filter((e) => (!failoverOnly || isFailover(e)) && (!warningsOnly || e.type === 'Warning'))}
             now={at}
-            empty={failoverOnly ? 'No failover has happened in the recent events.' : 'No events.'}
+            empty={failoverOnly ? 'No failover in the events read so far.' : 'No events.'}
           />
         )}
       </Loaded>
+      <ShowOlder paged={paged} what="events" />
     </section>
   );
 }

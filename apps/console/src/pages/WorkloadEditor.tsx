@@ -177,7 +177,7 @@ function Editor({ start, tenants, target, version, onReload }: EditorProps) {
     } catch (error) {
       setSaving(false);
       const params = error instanceof ApiError ? error.invalidParams : [];
-      const conflict = target !== undefined && error instanceof ApiError && error.status === 409;
+      const conflict = target !== undefined && error instanceof ApiError && error.isStaleWrite;
       setRefusal({ message: messageOf(error), params, body: isBody(body) ? body : {}, conflict });
     }
   }
