@@ -13,7 +13,7 @@ import { hubTestConfig } from '../test/integration/support/hub-config.ts';
 import { deleteKeysWithPrefix } from '../test/integration/support/test-prefix.ts';
 import { startTestIdp } from '../test/oidc/test-idp.ts';
 import { testToken } from '../test/oidc/test-tokens.ts';
-import { buildHub, quantile } from './support.ts';
+import { buildHub, quantile, sampleInterleaved } from './support.ts';
 
 const [perKind = 1000, workloads = 50] = process.argv.slice(2).map(Number);
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -74,14 +74,7 @@ try {
       },
     },
   ];
-  const samples: number[][] = kinds.map(() => []);
-  const once = async (i: number): Promise<number> => {
-    const started = performance.now();
-    await kinds[i]!.run();
-    return performance.now() - started;
-  };
-  for (let n = 0; n < 100; n += 1) for (let i = 0; i < kinds.length; i += 1) await once(i);
-  for (let n = 0; n < perKind; n += 1) for (let i = 0; i < kinds.length; i += 1) samples[i]!.push(await once(i));
+  const samples = await sampleInterleaved(kinds.map((kind) => kind.run), 100, perKind);
 
   const lines = [
     `${workloads} workloads on 3 clusters, ${perKind} sequential requests per kind (interleaved), viewer token, on ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}:`,

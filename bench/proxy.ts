@@ -15,7 +15,7 @@ import { deleteKeysWithPrefix } from '../test/integration/support/test-prefix.ts
 import { Fleet } from '../test/fleet/fleet.ts';
 import { startTestIdp } from '../test/oidc/test-idp.ts';
 import { testToken } from '../test/oidc/test-tokens.ts';
-import { buildHub, quantile } from './support.ts';
+import { buildHub, quantile, sampleInterleaved } from './support.ts';
 
 const [perKind = 2000] = process.argv.slice(2).map(Number);
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -47,19 +47,13 @@ try {
     { name: 'straight to the member (its own token)', url: `${member.server}/version`, headers: { authorization: `Bearer ${member.token}` }, dispatcher: memberAgent },
     { name: 'through the hub (bearer caller, impersonated)', url: `${url}/api/v1/clusters/${member.name}/proxy/version`, headers: { authorization: `Bearer ${admin}` }, dispatcher: undefined },
   ];
-  const samples: number[][] = kinds.map(() => []);
-  const once = async (i: number): Promise<number> => {
-    const kind = kinds[i]!;
-    const started = performance.now();
+  const get = (kind: (typeof kinds)[number]) => async (): Promise<void> => {
     const response = await fetch(kind.url, { headers: kind.headers, dispatcher: kind.dispatcher });
     await response.arrayBuffer();
-    const ms = performance.now() - started;
     if (response.status !== 200) throw new Error(`${kind.name}: HTTP ${response.status}`);
-    return ms;
   };
   // Warm-up: JWKS, connection pools, JIT.
-  for (let n = 0; n < 200; n += 1) for (let i = 0; i < kinds.length; i += 1) await once(i);
-  for (let n = 0; n < perKind; n += 1) for (let i = 0; i < kinds.length; i += 1) samples[i]!.push(await once(i));
+  const samples = await sampleInterleaved(kinds.map(get), 200, perKind);
 
   const base = quantile(samples[0]!, 0.5);
   const lines = [

@@ -17,3 +17,20 @@ export function buildHub(): (path: string) => string {
   });
   return (path: string): string => new URL(`../dist/${path}`, import.meta.url).href;
 }
+
+/**
+ * Times each of `runs` `perKind` times, interleaved (one of each in turn, so that a busy moment
+ * of the shared machine falls on every kind alike), after `warmup` untimed rounds; answers the
+ * milliseconds per kind.
+ */
+export async function sampleInterleaved(runs: readonly (() => Promise<void>)[], warmup: number, perKind: number): Promise<number[][]> {
+  const samples: number[][] = runs.map(() => []);
+  for (let n = 0; n < warmup + perKind; n += 1) {
+    for (const [i, run] of runs.entries()) {
+      const started = performance.now();
+      await run();
+      if (n >= warmup) samples[i]?.push(performance.now() - started);
+    }
+  }
+  return samples;
+}

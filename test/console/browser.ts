@@ -1,10 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createHub, type Hub } from '../../apps/hub/src/create-hub.ts';
 import { freePort } from '../integration/support/free-port.ts';
 import { hubTestConfig } from '../integration/support/hub-config.ts';
 import type { LogLines } from '../integration/support/log-lines.ts';
+import { deleteKeysWithPrefix } from '../integration/support/test-prefix.ts';
 import { startTestIdp, type TestIdp } from '../oidc/test-idp.ts';
 
 /** Where the screenshots go: $FLOTILLA_SCREENSHOTS, or test/console/screenshots. */
@@ -35,6 +37,8 @@ export interface HubWithLogin {
   readonly url: string;
   /** Another hub of the same configuration on the same port (and Redis prefix: sessions survive), listening: for a restart. */
   again(): Promise<Hub>;
+  /** Closes the hub last started and the provider, and deletes the hub's keys from Redis. */
+  close(): Promise<void>;
 }
 
 export async function startHubWithLogin(prefix: string, logs: LogLines, env: Record<string, string> = {}): Promise<HubWithLogin> {
@@ -45,11 +49,22 @@ export async function startHubWithLogin(prefix: string, logs: LogLines, env: Rec
     ...hubTestConfig({ FLOTILLA_KEY_PREFIX: prefix, ...env, FLOTILLA_OIDC_ISSUER: idp.issuer, FLOTILLA_OIDC_CLIENT_ID: idp.hubClient.clientId, FLOTILLA_OIDC_CLIENT_SECRET: idp.hubClient.clientSecret, FLOTILLA_PUBLIC_URL: publicUrl }),
     port,
   };
+  let latest = await createHub(config, { logDestination: logs });
+  const url = await latest.listen();
   const again = async (): Promise<Hub> => {
-    const hub = await createHub(config, { logDestination: logs });
-    await hub.listen();
-    return hub;
+    latest = await createHub(config, { logDestination: logs });
+    await latest.listen();
+    return latest;
   };
-  const hub = await createHub(config, { logDestination: logs });
-  return { idp, hub, url: await hub.listen(), again };
+  const close = async (): Promise<void> => {
+    await latest.close();
+    await idp.close();
+    const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+    try {
+      await deleteKeysWithPrefix(redis, prefix);
+    } finally {
+      redis.disconnect();
+    }
+  };
+  return { idp, hub: latest, url, again, close };
 }

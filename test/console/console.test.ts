@@ -3,7 +3,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Redis } from 'ioredis';
 import type { Browser, Page } from 'playwright-core';
 import { createHub, type Hub } from '../../apps/hub/src/create-hub.ts';
 import { DEFAULT_CONSOLE_DIR } from '../../apps/hub/src/console/install-console.ts';
@@ -13,7 +12,8 @@ import { testToken } from '../oidc/test-tokens.ts';
 import { freePort } from '../integration/support/free-port.ts';
 import { hubTestConfig } from '../integration/support/hub-config.ts';
 import { LogLines } from '../integration/support/log-lines.ts';
-import { deleteKeysWithPrefix, testPrefix } from '../integration/support/test-prefix.ts';
+import { testPrefix } from '../integration/support/test-prefix.ts';
+import { closeHub } from '../fleet/hub-on-fleet.ts';
 
 
 describe('operator console (real hub, real provider, Debian Chromium)', () => {
@@ -23,7 +23,6 @@ describe('operator console (real hub, real provider, Debian Chromium)', () => {
   let hub: Hub;
   let started: HubWithLogin;
   let url: string;
-  let redis: Redis;
   let browser: Browser;
 
   /** Registers a cluster whose API server answers nothing: the prober finds it unreachable. */
@@ -39,7 +38,6 @@ describe('operator console (real hub, real provider, Debian Chromium)', () => {
   const logIn = (page: Page, user: string, password: string): Promise<void> => logInAt(page, `${url}/`, user, password);
 
   beforeAll(async () => {
-    redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
     started = await startHubWithLogin(prefix, logs);
     ({ idp, hub, url } = started);
     browser = await launchBrowser();
@@ -47,10 +45,7 @@ describe('operator console (real hub, real provider, Debian Chromium)', () => {
 
   afterAll(async () => {
     await browser?.close();
-    await hub?.close();
-    await idp?.close();
-    await deleteKeysWithPrefix(redis, prefix);
-    redis.disconnect();
+    await started?.close();
   });
 
   it('serves the built console at / with a self-only Content-Security-Policy, and its hashed assets', async () => {
@@ -184,7 +179,7 @@ describe('operator console (real hub, real provider, Debian Chromium)', () => {
       expect(((await response.json()) as { detail: string }).detail).toContain('npm run build:console');
       expect((await fetch(`${bareUrl}/assets/index.js`)).status).toBe(404);
     } finally {
-      await bare.close();
+      await closeHub(bare, `${prefix}-bare`);
       rmSync(empty, { recursive: true, force: true });
     }
   });

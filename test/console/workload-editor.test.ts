@@ -1,13 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import type { Hub } from '../../apps/hub/src/create-hub.ts';
 import type { TestIdp } from '../oidc/test-idp.ts';
-import { launchBrowser, logIn as logInAt, SCREENSHOTS, startHubWithLogin } from './browser.ts';
+import { launchBrowser, logIn as logInAt, SCREENSHOTS, startHubWithLogin, type HubWithLogin } from './browser.ts';
 import { testToken } from '../oidc/test-tokens.ts';
 import { LogLines } from '../integration/support/log-lines.ts';
-import { deleteKeysWithPrefix, testPrefix } from '../integration/support/test-prefix.ts';
+import { testPrefix } from '../integration/support/test-prefix.ts';
 
 
 /** The namespace of every workload here: tenant team-a (oscar's, and the operator client's) claims it. */
@@ -41,9 +39,8 @@ describe('workload editor (real hub, real provider, Debian Chromium)', () => {
   const prefix = testPrefix('console-editor');
   const logs = new LogLines();
   let idp: TestIdp;
-  let hub: Hub;
+  let started: HubWithLogin;
   let url: string;
-  let redis: Redis;
   let browser: Browser;
   let operator: BrowserContext;
   const pageErrors: string[] = [];
@@ -88,8 +85,8 @@ describe('workload editor (real hub, real provider, Debian Chromium)', () => {
   }
 
   beforeAll(async () => {
-    redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-    ({ idp, hub, url } = await startHubWithLogin(prefix, logs));
+    started = await startHubWithLogin(prefix, logs);
+    ({ idp, url } = started);
     browser = await launchBrowser();
     operator = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     await logIn(await operator.newPage(), 'oscar', 'oscar-demo');
@@ -97,10 +94,7 @@ describe('workload editor (real hub, real provider, Debian Chromium)', () => {
 
   afterAll(async () => {
     await browser?.close();
-    await hub?.close();
-    await idp?.close();
-    await deleteKeysWithPrefix(redis, prefix);
-    redis.disconnect();
+    await started?.close();
   });
 
   it('creates a workload through the form and lands on its page', async () => {

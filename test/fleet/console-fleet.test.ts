@@ -1,14 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { Hub } from '../../apps/hub/src/create-hub.ts';
 import { LogLines } from '../integration/support/log-lines.ts';
 import { testPrefix } from '../integration/support/test-prefix.ts';
-import { launchBrowser, logIn, SCREENSHOTS, startHubWithLogin } from '../console/browser.ts';
+import { launchBrowser, logIn, SCREENSHOTS, startHubWithLogin, type HubWithLogin } from '../console/browser.ts';
 import type { TestIdp } from '../oidc/test-idp.ts';
 import { testToken } from '../oidc/test-tokens.ts';
 import { Fleet } from './fleet.ts';
-import { closeHub, FAST_FAILOVER_ENV, HubApi } from './hub-on-fleet.ts';
+import { FAST_FAILOVER_ENV, HubApi } from './hub-on-fleet.ts';
 import type { MemberCluster } from './member-cluster.ts';
 
 // Three real control planes on a 2-core machine: starting them takes a while.
@@ -28,7 +27,7 @@ describe('operator console on a real local fleet', () => {
   const members: Partial<Record<(typeof ZONES)[number], MemberCluster>> = {};
   let fleet: Fleet;
   let idp: TestIdp;
-  let hub: Hub;
+  let started: HubWithLogin;
   let hubApi: HubApi;
   let url: string;
   let browser: Browser;
@@ -42,7 +41,8 @@ describe('operator console on a real local fleet', () => {
   beforeAll(async () => {
     fleet = await Fleet.start();
     for (const zone of ZONES) members[zone] = await fleet.addCluster({ name: `con-${zone}`, zone, nodes: 1 });
-    ({ idp, hub, url } = await startHubWithLogin(prefix, logs, FAST_FAILOVER_ENV));
+    started = await startHubWithLogin(prefix, logs, FAST_FAILOVER_ENV);
+    ({ idp, url } = started);
     hubApi = new HubApi(url, async () => ({ authorization: `Bearer ${await testToken('admin', idp.issuer)}` }));
     await hubApi.registerAndWaitReady(Object.values(members));
     browser = await launchBrowser();
@@ -54,8 +54,7 @@ describe('operator console on a real local fleet', () => {
   afterAll(async () => {
     logs.keep('console-fleet');
     await browser?.close();
-    await closeHub(hub, prefix);
-    await idp?.close();
+    await started?.close();
     await fleet?.stop();
   }, 60_000);
 

@@ -1,9 +1,17 @@
 import { age } from '../format.ts';
-import type { LiveEvent } from '../live.tsx';
 import { href } from '../router.ts';
 
-/** An event as the hub's GraphQL API gives it (the same shape the live feed delivers). */
-export type EventItem = LiveEvent;
+/** An event as the hub's GraphQL API gives it (REST's with its object's kind and name flattened). */
+export interface EventItem {
+  readonly id: string;
+  readonly time: string;
+  readonly type: string;
+  readonly reason: string;
+  readonly message: string;
+  readonly kind: string;
+  readonly name: string;
+  readonly actor: string;
+}
 
 /** Where an event's object lives in the console, when it has a page. */
 function linkOf(event: EventItem): string | undefined {
