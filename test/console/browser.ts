@@ -1,12 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Redis } from 'ioredis';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createHub, type Hub } from '../../apps/hub/src/create-hub.ts';
 import { freePort } from '../integration/support/free-port.ts';
 import { hubTestConfig } from '../integration/support/hub-config.ts';
 import type { LogLines } from '../integration/support/log-lines.ts';
-import { deleteKeysWithPrefix } from '../integration/support/test-prefix.ts';
+import { closeHub } from '../fleet/hub-on-fleet.ts';
 import { startTestIdp, type TestIdp } from '../oidc/test-idp.ts';
 
 /** Where the screenshots go: $FLOTILLA_SCREENSHOTS, or test/console/screenshots. */
@@ -57,14 +56,8 @@ export async function startHubWithLogin(prefix: string, logs: LogLines, env: Rec
     return latest;
   };
   const close = async (): Promise<void> => {
-    await latest.close();
+    await closeHub(latest, prefix);
     await idp.close();
-    const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-    try {
-      await deleteKeysWithPrefix(redis, prefix);
-    } finally {
-      redis.disconnect();
-    }
   };
   return { idp, hub: latest, url, again, close };
 }
